@@ -1,0 +1,38 @@
+# The portal's two everyday commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint system-check migrate demo
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Cần Python 3.11 trở lên (Python 3.11+ is required)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+system-check: $(STAMP)
+	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
+	  echo "Thiếu thư viện hệ thống cho WeasyPrint (missing system libraries):"; \
+	  echo "  apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; }
+
+migrate: system-check
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: system-check lint
+	@command -v pdftotext >/dev/null || { echo "Thiếu poppler-utils (apt-get install poppler-utils)."; exit 1; }
+	@test -x /usr/bin/chromium || { echo "Thiếu chromium cho kiểm thử trình duyệt (apt-get install chromium)."; exit 1; }
+	$(VENV)/bin/pytest

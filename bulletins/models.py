@@ -1,0 +1,27 @@
+"""Bulletin-specific data: the month (or quarter) it informs about."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from portal.models import Document
+
+
+class Bulletin(models.Model):
+    """Bản tin sinh hoạt chi bộ of one month."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="bulletin"
+    )
+    period_month = models.PositiveSmallIntegerField(
+        "tháng", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    period_year = models.PositiveSmallIntegerField(
+        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        verbose_name = "bản tin"
+        verbose_name_plural = "bản tin"
+
+    def __str__(self) -> str:
+        return f"Bản tin tháng {self.period_month}/{self.period_year}"

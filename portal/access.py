@@ -1,0 +1,76 @@
+"""Who holds which role where: memberships read once per request and cached on the user."""
+
+from dataclasses import dataclass
+
+from portal.models import Document, Membership, Organisation
+
+
+@dataclass(frozen=True)
+class Held:
+    """One membership, with the path of its organisation."""
+
+    organisation_id: int
+    role: str
+    path: str
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+def held_roles(user) -> list[Held]:
+    """The user's memberships, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_portal_held", None)
+    if cached is None:
+        cached = [
+            Held(organisation_id, role, path)
+            for organisation_id, role, path in Membership.objects.filter(user=user).values_list(
+                "organisation_id", "role", "organisation__path"
+            )
+        ]
+        user._portal_held = cached
+    return cached
+
+
+def holds(user, role: str, organisation_id: int) -> bool:
+    """Whether the user holds the role in exactly this organisation."""
+    return any(h.role == role and h.organisation_id == organisation_id for h in held_roles(user))
+
+
+def root_id(organisation: Organisation) -> int:
+    """The city (root) an organisation belongs to."""
+    return organisation.ancestor_ids[0]
+
+
+def approves_city(user, city_id: int) -> bool:
+    """Whether the user is an approver of the city committee or of a body directly under it."""
+    return any(
+        h.role == Membership.Role.APPROVER
+        and h.ancestor_ids[0] == city_id
+        and len(h.ancestor_ids) <= 2
+        for h in held_roles(user)
+    )
+
+
+def is_city_document(document: Document) -> bool:
+    """A document whose audience is the whole city (its audience is the root committee)."""
+    return document.audience.parent_id is None
+
+
+def approval_chain(document: Document) -> list[str]:
+    """The review steps in order: a district document goes to its head, then the city."""
+    if is_city_document(document):
+        return [Membership.Role.APPROVER]
+    return [Membership.Role.HEAD, Membership.Role.APPROVER]
+
+
+def holds_step(user, document: Document, step: int) -> bool:
+    """Whether the user holds the role of the given (1-based) step of the document."""
+    chain = approval_chain(document)
+    if not 1 <= step <= len(chain):
+        return False
+    if chain[step - 1] == Membership.Role.HEAD:
+        return holds(user, Membership.Role.HEAD, document.issuer_id)
+    return approves_city(user, root_id(document.issuer))

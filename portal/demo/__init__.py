@@ -1,0 +1,1 @@
+"""Demo organisation tree, users and sample documents."""

@@ -1,0 +1,54 @@
+# ruff: noqa: E501 -- one organisation per line reads as a table
+"""The demo's organisation tree and users: two cities, three districts, cells."""
+
+from portal.models import Organisation
+
+C, D, G, CELL = (
+    Organisation.Kind.COMMITTEE,
+    Organisation.Kind.DEPARTMENT,
+    Organisation.Kind.GRASSROOTS,
+    Organisation.Kind.CELL,
+)
+
+# code, parent code, kind, name, parent line, printed name, symbol, place
+ORGANISATIONS = [
+    ("hp", None, C, "Thành ủy Hải Phòng", "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", "THÀNH ỦY", "TU", "Hải Phòng"),
+    ("hp-btg", "hp", D, "Ban Tuyên giáo Thành ủy Hải Phòng", "THÀNH ỦY HẢI PHÒNG", "BAN TUYÊN GIÁO", "BTGTU", "Hải Phòng"),
+    ("doson", "hp", C, "Quận ủy Đồ Sơn", "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", "QUẬN ỦY ĐỒ SƠN", "QU", "Đồ Sơn"),
+    ("doson-btg", "doson", D, "Ban Tuyên giáo Quận ủy Đồ Sơn", "QUẬN ỦY ĐỒ SƠN", "BAN TUYÊN GIÁO", "BTGQU", "Đồ Sơn"),
+    ("doson-vanhuong", "doson", G, "Đảng bộ phường Vạn Hương", "", "", "", "Đồ Sơn"),
+    ("doson-vanhuong-cb1", "doson-vanhuong", CELL, "Chi bộ tổ dân phố số 1 Vạn Hương", "", "", "", "Đồ Sơn"),
+    ("doson-vanhuong-cb2", "doson-vanhuong", CELL, "Chi bộ tổ dân phố số 2 Vạn Hương", "", "", "", "Đồ Sơn"),
+    ("ngoquyen", "hp", C, "Quận ủy Ngô Quyền", "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", "QUẬN ỦY NGÔ QUYỀN", "QU", "Ngô Quyền"),
+    ("ngoquyen-btg", "ngoquyen", D, "Ban Tuyên giáo Quận ủy Ngô Quyền", "QUẬN ỦY NGÔ QUYỀN", "BAN TUYÊN GIÁO", "BTGQU", "Ngô Quyền"),
+    ("ngoquyen-maytho", "ngoquyen", G, "Đảng bộ phường Máy Tơ", "", "", "", "Ngô Quyền"),
+    ("ngoquyen-maytho-cb1", "ngoquyen-maytho", CELL, "Chi bộ tổ dân phố số 1 Máy Tơ", "", "", "", "Ngô Quyền"),
+    ("ngoquyen-maytho-cb2", "ngoquyen-maytho", CELL, "Chi bộ tổ dân phố số 2 Máy Tơ", "", "", "", "Ngô Quyền"),
+    ("hn", None, C, "Thành ủy Hà Nội", "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI", "THÀNH ỦY", "TU", "Hà Nội"),
+    ("hn-btg", "hn", D, "Ban Tuyên giáo Thành ủy Hà Nội", "THÀNH ỦY HÀ NỘI", "BAN TUYÊN GIÁO", "BTGTU", "Hà Nội"),
+    ("hbt", "hn", C, "Quận ủy Hai Bà Trưng", "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI", "QUẬN ỦY HAI BÀ TRƯNG", "QU", "Hà Nội"),
+    ("hbt-btg", "hbt", D, "Ban Tuyên giáo Quận ủy Hai Bà Trưng", "QUẬN ỦY HAI BÀ TRƯNG", "BAN TUYÊN GIÁO", "BTGQU", "Hà Nội"),
+]  # fmt: skip
+
+# username, organisation code, role
+USERS = [
+    ("hp.approver", "hp", "approver"),
+    ("hn.approver", "hn", "approver"),
+    ("doson.editor", "doson-btg", "editor"),
+    ("doson.head", "doson-btg", "head"),
+    ("ngoquyen.editor", "ngoquyen-btg", "editor"),
+    ("hbt.editor", "hbt-btg", "editor"),
+    ("hbt.head", "hbt-btg", "head"),
+    ("vanhuong.secretary", "doson-vanhuong-cb1", "reader"),
+    ("ngoquyen.secretary", "ngoquyen-maytho-cb1", "reader"),
+]
+
+# seed file, kind, issuer code, username importing it
+SEEDS = [
+    ("bulletin-2024-02-doson.txt", "bulletin", "doson-btg", "doson.editor"),
+    ("bulletin-2024-12-doson.txt", "bulletin", "doson-btg", "doson.editor"),
+    ("guidance-2024-haibatrung.txt", "guidance", "hbt-btg", "hbt.editor"),
+    ("report-2023-q1-haiphong.txt", "report", "hp", "admin"),
+]
+
+DEMO_PASSWORD = "portal-demo"

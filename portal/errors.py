@@ -1,0 +1,25 @@
+"""Error pages in Vietnamese, carrying the refusal's own message where there is one."""
+
+from django.shortcuts import render
+
+
+def _page(request, status: int, title: str, exception=None):
+    message = str(exception) if exception and str(exception) else ""
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "error.html", context, status=status)
+
+
+def bad_request(request, exception=None):
+    return _page(request, 400, "Yêu cầu không hợp lệ", exception)
+
+
+def forbidden(request, exception=None):
+    return _page(request, 403, "Bạn không có quyền thực hiện thao tác này", exception)
+
+
+def not_found(request, exception=None):
+    return _page(request, 404, "Không tìm thấy trang hoặc văn bản", None)
+
+
+def server_error(request):
+    return _page(request, 500, "Hệ thống gặp lỗi, xin thử lại sau")

@@ -1,0 +1,29 @@
+"""load_demo: the demo organisation tree, users (password portal-demo) and seed documents."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo.tree import DEMO_PASSWORD
+from portal.services.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates the demo organisations (Hải Phòng, Đồ Sơn, Ngô Quyền, Hà Nội, Hai Bà Trưng), "
+        "the demo users and the four sample documents, published. Idempotent. "
+        "Refuses to run with DEBUG off unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Từ chối nạp dữ liệu mẫu khi DEBUG tắt (máy thật); dùng --force nếu chắc chắn."
+            )
+        counts = demo_load()
+        self.stdout.write(
+            f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['users']} người dùng "
+            f"(mật khẩu chỉ dùng thử: {DEMO_PASSWORD}), {counts['documents']} văn bản mới nhập."
+        )

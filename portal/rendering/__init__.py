@@ -1,0 +1,1 @@
+"""Rendering of documents to print formats."""

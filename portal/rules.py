@@ -1,0 +1,79 @@
+"""Object-level permissions on documents, named for what they allow."""
+
+import rules
+
+from portal.access import approval_chain, approves_city, holds, holds_step, root_id
+from portal.models import Document, Membership
+
+EDITABLE = {Document.Status.DRAFT, Document.Status.RETURNED}
+
+
+@rules.predicate
+def is_issuer_editor(user, document: Document) -> bool:
+    return holds(user, Membership.Role.EDITOR, document.issuer_id)
+
+
+@rules.predicate
+def is_issuer_head(user, document: Document) -> bool:
+    return holds(user, Membership.Role.HEAD, document.issuer_id)
+
+
+@rules.predicate
+def is_city_approver(user, document: Document) -> bool:
+    return approves_city(user, root_id(document.issuer))
+
+
+@rules.predicate
+def is_editable(user, document: Document) -> bool:
+    return document.status in EDITABLE
+
+
+@rules.predicate
+def is_approved(user, document: Document) -> bool:
+    return document.status == Document.Status.APPROVED
+
+
+@rules.predicate
+def has_edited(user, document: Document) -> bool:
+    """Four-eyes rule: whoever wrote a revision or created the document never reviews it."""
+    if document.created_by_id == user.pk:
+        return True
+    return any(revision.author_id == user.pk for revision in document.revisions.all())
+
+
+@rules.predicate
+def holds_current_step(user, document: Document) -> bool:
+    return document.status == Document.Status.SUBMITTED and holds_step(
+        user, document, document.step
+    )
+
+
+@rules.predicate
+def is_last_step(user, document: Document) -> bool:
+    return document.step == len(approval_chain(document))
+
+
+@rules.predicate
+def has_stored_pdf(user, document: Document) -> bool:
+    return bool(document.pdf)
+
+
+can_edit_document = is_issuer_editor & is_editable
+can_review_document = holds_current_step & ~has_edited
+can_forward_document = can_review_document & ~is_last_step
+can_approve_document = can_review_document & is_last_step
+can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_city_approver)
+
+# Checked through these predicates, never user.has_perm: a superuser must not bypass
+# the four-eyes rule or the workflow.
+ACTIONS: dict[str, rules.Predicate] = {
+    "view": rules.always_allow,
+    "edit": can_edit_document,
+    "submit": can_edit_document,
+    "upload_image": can_edit_document,
+    "forward": can_forward_document,
+    "return": can_review_document,
+    "approve": can_approve_document,
+    "publish": can_publish_document,
+    "download": has_stored_pdf,
+}

@@ -1,0 +1,73 @@
+"""Reads that cross relations, scoped to the user, with their joins applied."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from portal.access import held_roles
+from portal.models import Document, Membership, Revision
+from portal.rules import ACTIONS
+
+STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
+
+
+def _visibility(user) -> Q:
+    """What a user may see: their department's work, their city's reviews, published reading."""
+    held = held_roles(user)
+    staff_orgs = {h.organisation_id for h in held if h.role in STAFF_ROLES}
+    approver_cities = {
+        h.ancestor_ids[0]
+        for h in held
+        if h.role == Membership.Role.APPROVER and len(h.ancestor_ids) <= 2
+    }
+    reading_ids = {ancestor for h in held for ancestor in h.ancestor_ids}
+    condition = Q(pk__in=[])
+    if staff_orgs:
+        condition |= Q(issuer_id__in=staff_orgs)
+    for city_id in approver_cities:
+        condition |= Q(issuer__path__startswith=f"/{city_id}/") & ~Q(status=Document.Status.DRAFT)
+    if reading_ids:
+        condition |= Q(status=Document.Status.PUBLISHED, audience_id__in=reading_ids)
+    return condition
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    """Documents the user may open, with what list pages and rules need already joined."""
+    queryset = Document.objects.select_related(
+        "issuer", "audience", "bulletin", "guidance", "report"
+    ).prefetch_related(
+        Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id"))
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(_visibility(user)).distinct()
+
+
+def published_for_reader(user) -> QuerySet[Document]:
+    """Published documents for the user's part of the tree (the library)."""
+    return documents_visible_to(user).filter(status=Document.Status.PUBLISHED)
+
+
+def get_document_for_user(user, pk: int, *, action: str = "view") -> Document:
+    """The document if the user may see it (else 404) and do the action (else 403)."""
+    try:
+        document = documents_visible_to(user).get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy văn bản.") from exc
+    if not ACTIONS[action].test(user, document):
+        raise PermissionDenied(_REFUSALS.get(action, "Bạn không có quyền thực hiện thao tác này."))
+    return document
+
+
+_REFUSALS = {
+    "edit": "Chỉ chuyên viên của ban ban hành được sửa văn bản đang là bản nháp hoặc bị trả lại.",
+    "submit": "Chỉ chuyên viên của ban ban hành được trình văn bản nháp hoặc bị trả lại.",
+    "upload_image": "Chỉ chuyên viên của ban ban hành được tải ảnh vào văn bản đang soạn.",
+    "forward": "Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản.",
+    "return": "Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản.",
+    "approve": "Văn bản không chờ bạn phê duyệt, hoặc bạn đã tham gia soạn văn bản.",
+    "publish": "Chỉ văn bản đã được phê duyệt mới được ban hành, bởi ban ban hành hoặc cấp duyệt.",
+    "download": "Văn bản chưa có bản PDF chính thức (chưa được phê duyệt).",
+}

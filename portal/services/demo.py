@@ -1,0 +1,83 @@
+"""Loading the demo data: idempotent, through the same services users go through."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from portal.demo.tree import DEMO_PASSWORD, ORGANISATIONS, SEEDS, USERS
+from portal.models import Organisation, WorkflowEvent
+from portal.services.imports import document_import
+from portal.services.organisations import membership_grant, organisation_create
+from portal.services.workflow import document_publish_imported
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "demo" / "seeds"
+
+
+def _organisations() -> dict[str, Organisation]:
+    by_code = {o.code: o for o in Organisation.objects.all()}
+    for code, parent, kind, name, parent_line, print_name, symbol, place in ORGANISATIONS:
+        if code not in by_code:
+            by_code[code] = organisation_create(
+                code=code,
+                name=name,
+                kind=kind,
+                parent=by_code[parent] if parent else None,
+                parent_line=parent_line,
+                print_name=print_name,
+                symbol=symbol,
+                place=place,
+            )
+    return by_code
+
+
+def _users(by_code: dict[str, Organisation]) -> dict:
+    user_model = get_user_model()
+    users = {}
+    admin, created = user_model.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    users["admin"] = admin
+    for username, code, role in USERS:
+        user, created = user_model.objects.get_or_create(username=username)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        membership_grant(user=user, organisation=by_code[code], role=role)
+        users[username] = user
+    return users
+
+
+@transaction.atomic
+def demo_tree_load() -> tuple[dict[str, Organisation], dict]:
+    """Create the demo organisations and users that are not there yet."""
+    by_code = _organisations()
+    return by_code, _users(by_code)
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Create the demo tree, users and published seed documents that are not there yet."""
+    by_code, users = demo_tree_load()
+    imported = 0
+    for filename, kind, issuer_code, username in SEEDS:
+        text = (SEED_DIR / filename).read_text(encoding="utf-8")
+        issuer = by_code[issuer_code]
+        reason = f"Dữ liệu mẫu: văn bản đã ban hành trên giấy, nhập từ {filename}."
+        if WorkflowEvent.objects.filter(action="publish_imported", reason=reason).exists():
+            continue
+        document, _ = document_import(text=text, kind=kind, issuer=issuer, actor=users[username])
+        document_publish_imported(
+            document=document,
+            actor=users[username],
+            reason=reason,
+        )
+        imported += 1
+    return {
+        "organisations": len(by_code),
+        "users": len(users),
+        "documents": imported,
+    }

@@ -1,0 +1,63 @@
+"""Importing plain-text documents through the same path users take."""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.importer import import_text
+from portal.models import Document, Organisation
+from portal.services.documents import document_create
+
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_QUARTER_RE = re.compile(r"quý\s+(IV|I{1,3})\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"năm\s+(\d{4})", re.IGNORECASE)
+
+
+def _kind_fields(kind: str, result) -> dict:
+    """Period fields read from the text, this month or quarter when the text does not say."""
+    today = timezone.localdate()
+    if kind == Document.Kind.BULLETIN:
+        return {
+            "period_month": result.period_month or today.month,
+            "period_year": result.period_year or today.year,
+        }
+    if kind == Document.Kind.REPORT:
+        quarter = _QUARTER_RE.search(result.title)
+        year = _YEAR_RE.search(result.title)
+        return {
+            "quarter": _QUARTERS[quarter.group(1).upper()] if quarter else (today.month + 2) // 3,
+            "year": int(year.group(1)) if year else today.year,
+        }
+    return {}
+
+
+@transaction.atomic
+def document_import(
+    *, text: str, kind: str, issuer: Organisation, actor, kind_fields: dict | None = None
+) -> tuple[Document, list[str]]:
+    """Create a draft from plain text; the import report is kept on the 'import' event."""
+    result = import_text(text, kind)
+    title = result.title or (text.strip().splitlines() or ["(không có tiêu đề)"])[0][:500]
+    fields = {
+        "recipients": "\n".join(result.recipients),
+        "authority_line": result.authority_line,
+        "signer_title": result.signer_title,
+        "signer_name": result.signer_name,
+    }
+    notes = list(result.report)
+    summary = (
+        f"Nhập từ văn bản thuần: {len(result.outline)} đề mục, {result.footnote_count} chú thích."
+    )
+    document = document_create(
+        kind=kind,
+        issuer=issuer,
+        actor=actor,
+        title=title,
+        body_html=result.body_html,
+        fields=fields,
+        kind_fields={**_kind_fields(kind, result), **(kind_fields or {})},
+        action="import",
+        reason="\n".join([summary, *notes]),
+    )
+    return document, notes

@@ -1,0 +1,43 @@
+"""The register of numbers (sổ văn bản): per issuer, kind and Party term, never reused."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+
+from portal.kinds import KINDS
+from portal.models import Document, Organisation, RegisterEntry
+
+FIRST_TERM_START = 2020
+TERM_YEARS = 5
+
+
+def term_start_for(day: date) -> int:
+    """The first year of the five-year Party term a date falls in (2020-2025, 2025-2030 …)."""
+    return FIRST_TERM_START + TERM_YEARS * ((day.year - FIRST_TERM_START) // TERM_YEARS)
+
+
+def format_number(*, sequence: int, kind: str, issuer: Organisation) -> str:
+    """'127-HD/BTGTU': sequence, type code, issuer symbol."""
+    return f"{sequence}-{KINDS[kind].code}/{issuer.symbol or issuer.code.upper()}"
+
+
+def register_issue_number(*, document: Document, day: date) -> str:
+    """Take the next number for the document; must run inside the approving transaction."""
+    assert transaction.get_connection().in_atomic_block, "register needs a transaction"
+    # Locking the issuer row serialises concurrent approvals of one issuer (PostgreSQL);
+    # the unique constraint on the entry is the backstop everywhere.
+    Organisation.objects.select_for_update().filter(pk=document.issuer_id).first()
+    term = term_start_for(day)
+    last = RegisterEntry.objects.filter(
+        issuer_id=document.issuer_id, kind=document.kind, term_start=term
+    ).aggregate(last=Max("sequence"))["last"]
+    sequence = (last or 0) + 1
+    RegisterEntry.objects.create(
+        issuer_id=document.issuer_id,
+        kind=document.kind,
+        term_start=term,
+        sequence=sequence,
+        document=document,
+    )
+    return format_number(sequence=sequence, kind=document.kind, issuer=document.issuer)

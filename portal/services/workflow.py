@@ -1,0 +1,145 @@
+"""Transitions of the review workflow; each writes its append-only event in one transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.access import approval_chain, held_roles
+from portal.models import Document, Membership, Receipt, WorkflowEvent
+from portal.rendering.documents import render_document_pdf
+from portal.rules import ACTIONS, EDITABLE
+from portal.services.register import register_issue_number
+
+Status = Document.Status
+
+
+def _locked(document: Document) -> Document:
+    """Re-read the document under a row lock so two transitions cannot interleave."""
+    return (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("issuer", "audience")
+        .get(pk=document.pk)
+    )
+
+
+def _require(action: str, actor, document: Document, message: str) -> None:
+    if not ACTIONS[action].test(actor, document):
+        raise PermissionDenied(message)
+
+
+def _event(document: Document, actor, action: str, from_status: str, reason: str = "") -> None:
+    WorkflowEvent.objects.create(
+        document=document,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=document.status,
+        step=document.step,
+        reason=reason,
+        revision=document.current_revision,
+    )
+
+
+@transaction.atomic
+def document_submit(*, document: Document, actor) -> Document:
+    """Send a draft or returned document to the first review step."""
+    document = _locked(document)
+    if document.status not in EDITABLE:
+        raise ValidationError("Chỉ trình được văn bản nháp hoặc bị trả lại.")
+    _require("submit", actor, document, "Chỉ chuyên viên của ban ban hành được trình văn bản.")
+    previous = document.status
+    document.status, document.step = Status.SUBMITTED, 1
+    document.save(update_fields=["status", "step", "updated_at"])
+    _event(document, actor, "submit", previous)
+    return document
+
+
+@transaction.atomic
+def document_forward(*, document: Document, actor) -> Document:
+    """Pass a reviewed document on to the next step of its chain."""
+    document = _locked(document)
+    if document.status != Status.SUBMITTED:
+        raise ValidationError("Văn bản không ở trạng thái chờ duyệt.")
+    _require("forward", actor, document, "Bạn không thể chuyển tiếp văn bản ở bước này.")
+    document.step += 1
+    document.save(update_fields=["step", "updated_at"])
+    _event(document, actor, "forward", Status.SUBMITTED)
+    return document
+
+
+@transaction.atomic
+def document_return(*, document: Document, actor, reason: str) -> Document:
+    """Send a document back to its editors with a required reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Phải nêu lý do trả lại văn bản.")
+    document = _locked(document)
+    if document.status != Status.SUBMITTED:
+        raise ValidationError("Văn bản không ở trạng thái chờ duyệt.")
+    _require("return", actor, document, "Bạn không thể trả lại văn bản ở bước này.")
+    document.status, document.step = Status.RETURNED, 0
+    document.save(update_fields=["status", "step", "updated_at"])
+    _event(document, actor, "return", Status.SUBMITTED, reason)
+    return document
+
+
+def _freeze_and_render(document: Document) -> None:
+    """Freeze the current revision, take a number, render that revision's PDF once."""
+    today = timezone.localdate()
+    document.approved_revision = document.current_revision
+    document.number = register_issue_number(document=document, day=today)
+    document.issued_on = today
+    pdf = render_document_pdf(document, document.approved_revision)
+    name = f"{document.pk}-r{document.approved_revision.number}.pdf"
+    document.pdf.save(name, ContentFile(pdf), save=False)
+
+
+@transaction.atomic
+def document_approve(*, document: Document, actor) -> Document:
+    """Final approval: freeze the revision, number it, store its PDF."""
+    document = _locked(document)
+    if document.status != Status.SUBMITTED or document.step != len(approval_chain(document)):
+        raise ValidationError("Văn bản không ở bước phê duyệt cuối cùng.")
+    _require("approve", actor, document, "Bạn không thể phê duyệt văn bản này.")
+    document.status = Status.APPROVED
+    _freeze_and_render(document)
+    document.save()
+    _event(document, actor, "approve", Status.SUBMITTED)
+    return document
+
+
+@transaction.atomic
+def document_publish(*, document: Document, actor) -> Document:
+    """Make an approved document visible to the readers of its part of the tree."""
+    document = _locked(document)
+    if document.status != Status.APPROVED:
+        raise ValidationError("Chỉ văn bản đã được phê duyệt mới được ban hành.")
+    _require("publish", actor, document, "Bạn không có quyền ban hành văn bản này.")
+    document.status, document.published_at = Status.PUBLISHED, timezone.now()
+    document.save(update_fields=["status", "published_at", "updated_at"])
+    _event(document, actor, "publish", Status.APPROVED)
+    return document
+
+
+@transaction.atomic
+def document_publish_imported(*, document: Document, actor, reason: str) -> Document:
+    """Record an already issued paper document as published, with an event saying so."""
+    document = _locked(document)
+    previous = document.status
+    document.status, document.published_at = Status.PUBLISHED, timezone.now()
+    _freeze_and_render(document)
+    document.save()
+    _event(document, actor, "publish_imported", previous, reason)
+    return document
+
+
+def receipt_record(*, document: Document, user) -> Receipt | None:
+    """Record that a cell received the document, on its first download."""
+    cell_ids = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.READER]
+    if document.status != Status.PUBLISHED or not cell_ids:
+        return None
+    receipt, _ = Receipt.objects.get_or_create(
+        document=document, organisation_id=cell_ids[0], defaults={"user": user}
+    )
+    return receipt

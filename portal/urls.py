@@ -1,0 +1,38 @@
+"""URLs of the portal."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("van-ban/", views.document_list, name="document_list"),
+    path("thu-vien/", views.library, name="library"),
+    path("van-ban/moi/<str:kind>/", views.document_new, name="document_new"),
+    path("van-ban/nhap/", views.document_import_view, name="document_import"),
+    path("van-ban/anh/", views.image_upload, name="image_upload"),
+    path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
+    path("van-ban/<int:pk>/sua/", views.document_edit, name="document_edit"),
+    path("van-ban/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("tai-khoan/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.forbidden"
+handler404 = "portal.errors.not_found"
+handler500 = "portal.errors.server_error"

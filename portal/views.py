@@ -1,0 +1,253 @@
+"""Thin views: decorators, access lookup, form, service, redirect."""
+
+import uuid
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from PIL import Image, UnidentifiedImageError
+
+from portal.access import held_roles
+from portal.forms import ImportForm, ReturnForm, form_class_for
+from portal.kinds import KINDS, kind_record
+from portal.models import Document, DocumentImage, Membership, Organisation
+from portal.rules import ACTIONS
+from portal.selectors import documents_visible_to, get_document_for_user, published_for_reader
+from portal.services import workflow
+from portal.services.documents import document_create, document_update
+from portal.services.imports import document_import
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+TRANSITIONS = {
+    "submit": workflow.document_submit,
+    "forward": workflow.document_forward,
+    "approve": workflow.document_approve,
+    "publish": workflow.document_publish,
+}
+
+
+def editor_departments(user):
+    ids = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.EDITOR]
+    return Organisation.objects.filter(pk__in=ids)
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def home(request):
+    if any(h.role != Membership.Role.READER for h in held_roles(request.user)):
+        return redirect("portal:document_list")
+    return redirect("portal:library")
+
+
+@login_required
+def document_list(request):
+    documents = documents_visible_to(request.user).exclude(status=Document.Status.PUBLISHED)
+    awaiting = [d for d in documents if ACTIONS["forward"].test(request.user, d)
+                or ACTIONS["approve"].test(request.user, d)]  # fmt: skip
+    context = {
+        "documents": documents,
+        "awaiting": awaiting,
+        "can_create": editor_departments(request.user).exists(),
+        "kinds": Document.Kind.choices,
+    }
+    return render(request, "portal/document_list.html", context)
+
+
+@login_required
+def library(request):
+    documents = published_for_reader(request.user).order_by("-published_at")
+    kind, month, issuer = (request.GET.get(k, "") for k in ("kind", "month", "issuer"))
+    if kind in KINDS:
+        documents = documents.filter(kind=kind)
+    if month:
+        try:
+            year_part, month_part = (int(x) for x in month.split("-"))
+            documents = documents.filter(
+                published_at__year=year_part, published_at__month=month_part
+            )
+        except ValueError:
+            messages.error(request, "Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng.")
+    if issuer:
+        documents = documents.filter(issuer__code=issuer)
+    issuers = Organisation.objects.filter(
+        pk__in=published_for_reader(request.user).values("issuer_id")
+    )
+    context = {"documents": documents, "issuers": issuers, "kinds": Document.Kind.choices,
+               "filters": {"kind": kind, "month": month, "issuer": issuer}}  # fmt: skip
+    return render(request, "portal/library.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_new(request, kind: str):
+    if kind not in KINDS:
+        raise Http404("Không có loại văn bản này.")
+    issuers = editor_departments(request.user)
+    if not issuers.exists():
+        raise PermissionDenied("Chỉ chuyên viên của ban tuyên giáo được soạn văn bản.")
+    form = form_class_for(kind)(request.POST or None, user=request.user, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        document = document_create(
+            kind=kind,
+            issuer=form.cleaned_data["issuer"],
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            body_html=form.cleaned_data["body"],
+            fields=form.shared_data(),
+            kind_fields=form.kind_data(),
+        )
+        messages.success(request, "Đã lưu bản nháp.")
+        return redirect("portal:document_detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "kind_label": Document.Kind(kind).label}
+    return render(request, "portal/document_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk: int):
+    document = get_document_for_user(request.user, pk, action="edit")
+    record = kind_record(document)
+    initial = {
+        "title": document.title,
+        "body": document.current_revision.body_html if document.current_revision else "",
+        **{name: getattr(document, name) for name in
+           ("recipients", "authority_line", "signer_title", "signer_name")},
+        **{name: getattr(record, name) for name in KINDS[document.kind].fields},
+    }  # fmt: skip
+    form_class = form_class_for(document.kind)
+    form = form_class(request.POST or None, initial=initial, user=request.user, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_update(
+                document=document,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                body_html=form.cleaned_data["body"],
+                fields=form.shared_data(),
+                kind_fields=form.kind_data(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã lưu bản sửa mới.")
+            return redirect("portal:document_detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "document": document, "kind_label": document.get_kind_display()}
+    return render(request, "portal/document_form.html", context, status=status)
+
+
+@login_required
+def document_detail(request, pk: int, *, error: str = "", status: int = 200):
+    document = get_document_for_user(request.user, pk)
+    allowed = {action for action in ACTIONS if ACTIONS[action].test(request.user, document)}
+    context = {
+        "document": document,
+        "record": kind_record(document),
+        "revision": document.approved_revision or document.current_revision,
+        "events": document.events.select_related("actor"),
+        "allowed": allowed,
+        "return_form": ReturnForm(),
+        "error": error,
+    }
+    return render(request, "portal/document_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def document_transition(request, pk: int, action: str):
+    document = get_document_for_user(request.user, pk)
+    try:
+        if action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                return document_detail(
+                    request, pk, error="Phải nêu lý do trả lại văn bản.", status=400
+                )
+            workflow.document_return(
+                document=document, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        elif action in TRANSITIONS:
+            TRANSITIONS[action](document=document, actor=request.user)
+        else:
+            raise Http404("Không có thao tác này.")
+    except ValidationError as exc:
+        return document_detail(request, pk, error=" ".join(exc.messages), status=409)
+    messages.success(request, "Đã cập nhật trạng thái văn bản.")
+    return redirect("portal:document_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def document_pdf(request, pk: int):
+    document = get_document_for_user(request.user, pk, action="download")
+    workflow.receipt_record(document=document, user=request.user)
+    filename = f"{document.get_kind_display()} {document.number or document.pk}.pdf"
+    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"document-{document.pk}.pdf\"; filename*=UTF-8''"
+        f"{quote(filename.replace('/', '-'))}"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def image_upload(request):
+    document = get_document_for_user(
+        request.user, request.GET.get("document"), action="upload_image"
+    )
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return _upload_error("Không nhận được tệp ảnh.")
+    if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        return _upload_error("Ảnh quá lớn.")
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            extension = IMAGE_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError):
+        extension = None
+    if extension is None:
+        return _upload_error("Tệp không phải ảnh JPEG, PNG, GIF hoặc WEBP.")
+    upload.seek(0)
+    stored = DocumentImage(document=document, uploaded_by=request.user)
+    stored.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=True)
+    return JsonResponse({"url": stored.file.url})
+
+
+def _upload_error(message: str) -> JsonResponse:
+    return JsonResponse({"error": {"message": message}}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_import_view(request):
+    issuers = editor_departments(request.user)
+    if not issuers.exists():
+        raise PermissionDenied("Chỉ chuyên viên của ban tuyên giáo được nhập văn bản.")
+    form = ImportForm(request.POST or None, request.FILES or None, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        document, notes = document_import(
+            text=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            issuer=form.cleaned_data["issuer"],
+            actor=request.user,
+        )
+        messages.success(request, f"Đã nhập văn bản; {len(notes)} điểm cần kiểm tra lại.")
+        return redirect("portal:document_detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/import_form.html", {"form": form}, status=status)

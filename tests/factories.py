@@ -1,0 +1,58 @@
+"""Documents in a given state, made through the services as users would."""
+
+from portal.models import Document
+from portal.services.documents import document_create
+from portal.services.workflow import (
+    document_approve,
+    document_forward,
+    document_publish,
+    document_submit,
+)
+
+BODY = (
+    "<h2>I. HOẠT ĐỘNG ĐỐI NGOẠI</h2><p>Chủ tịch nước Lương Cường tham dự Tuần lễ Cấp cao"
+    ' APEC<span class="footnote">Tổ chức tại Lima, Peru.</span>.</p>'
+)
+KIND_FIELDS = {
+    "bulletin": {"period_month": 12, "period_year": 2024},
+    "guidance": {},
+    "report": {"quarter": 1, "year": 2023},
+}
+
+
+def make_document(
+    users,
+    orgs,
+    *,
+    kind="bulletin",
+    issuer="doson-btg",
+    editor="doson.editor",
+    state="draft",
+    title="Thông tin sinh hoạt chi bộ tháng 12 năm 2024",
+) -> Document:
+    """A document of the issuer, advanced through the workflow up to the given state."""
+    document = document_create(
+        kind=kind,
+        issuer=orgs[issuer],
+        actor=users[editor],
+        title=title,
+        body_html=BODY,
+        fields={"recipients": "Các chi bộ trực thuộc\nLưu BTG", "signer_name": "Nguyễn Văn A"},
+        kind_fields=KIND_FIELDS[kind],
+    )
+    steps = ["submitted", "forwarded", "approved", "published"]
+    if state == "draft":
+        return document
+    document = document_submit(document=document, actor=users[editor])
+    district = issuer != "hp-btg" and issuer != "hp"
+    if state == "submitted":
+        return document
+    if district:
+        document = document_forward(document=document, actor=users["doson.head"])
+    if state == "forwarded":
+        return document
+    document = document_approve(document=document, actor=users["hp.approver"])
+    if state == "approved":
+        return document
+    assert state in steps
+    return document_publish(document=document, actor=users["hp.approver"])

@@ -1,0 +1,68 @@
+"""Every URL of the portal × every persona → the expected status."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS
+from tests.factories import make_document
+
+# persona order: doson.editor, ngoquyen.editor, doson.head, hp.approver,
+#                vanhuong.secretary, ngoquyen.secretary, hn.approver
+MATRIX = {
+    ("get", "home", None): [302, 302, 302, 302, 302, 302, 302],
+    ("get", "document_list", None): [200] * 7,
+    ("get", "library", None): [200] * 7,
+    ("get", "document_new", "bulletin"): [200, 200, 403, 403, 403, 403, 403],
+    ("get", "document_new", "report"): [200, 200, 403, 403, 403, 403, 403],
+    ("get", "document_import", None): [200, 200, 403, 403, 403, 403, 403],
+    ("get", "document_detail", "draft"): [200, 404, 200, 404, 404, 404, 404],
+    ("get", "document_detail", "submitted"): [200, 404, 200, 200, 404, 404, 404],
+    ("get", "document_detail", "published"): [200, 404, 200, 200, 200, 404, 404],
+    ("get", "document_edit", "draft"): [200, 404, 403, 404, 404, 404, 404],
+    ("get", "document_edit", "published"): [403, 404, 403, 403, 403, 404, 404],
+    ("get", "document_pdf", "published"): [200, 404, 200, 200, 200, 404, 404],
+    ("get", "document_pdf", "draft"): [403, 404, 403, 404, 404, 404, 404],
+    ("post", "submit", "draft"): [302, 404, 403, 404, 404, 404, 404],
+    ("post", "forward", "submitted"): [403, 404, 302, 403, 404, 404, 404],
+    ("post", "approve", "forwarded"): [403, 404, 403, 302, 404, 404, 404],
+    ("post", "publish", "approved"): [302, 404, 302, 302, 404, 404, 404],
+    ("post", "image_upload", "draft"): [400, 404, 403, 404, 404, 404, 404],
+}
+CASES = [
+    (method, name, arg, persona, statuses[i])
+    for (method, name, arg), statuses in MATRIX.items()
+    for i, persona in enumerate(PERSONAS)
+]
+STATES = {"draft", "submitted", "forwarded", "approved", "published"}
+
+
+def _url(name: str, arg: str | None, document) -> str:
+    if name == "image_upload":
+        return reverse("portal:image_upload") + f"?document={document.pk}"
+    if name in {"submit", "forward", "approve", "publish"}:
+        return reverse("portal:document_transition", args=[document.pk, name])
+    if arg in STATES:
+        return reverse(f"portal:{name}", args=[document.pk])
+    return reverse(f"portal:{name}", args=[arg] if arg else [])
+
+
+@pytest.mark.parametrize(("method", "name", "arg", "persona", "expected"), CASES)
+def test_access(client, users, orgs, method, name, arg, persona, expected):
+    document = make_document(users, orgs, state=arg) if arg in STATES else None
+    client.force_login(users[persona])
+    url = _url(name, arg, document)
+    response = client.post(url) if method == "post" else client.get(url)
+    assert response.status_code == expected, (persona, url, response.content[:300])
+
+
+@pytest.mark.parametrize("name", ["home", "document_list", "library", "document_import"])
+def test_anonymous_is_sent_to_login(client, db, name):
+    response = client.get(reverse(f"portal:{name}"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_healthz_answers_when_the_database_answers(client, db):
+    response = client.get(reverse("portal:healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"

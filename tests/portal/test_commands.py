@@ -1,0 +1,123 @@
+"""Management commands: load_demo, import_document, export_document."""
+
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.models import Document, Organisation, Receipt, WorkflowEvent
+from tests.factories import make_document
+
+SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
+
+
+def _run(*args) -> list[str]:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def test_load_demo_is_idempotent_and_publishes_the_seeds(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = True
+    first = _run("load_demo")
+    assert "portal-demo" in first[-1]
+    assert Document.objects.filter(status="published").count() == 4
+    assert WorkflowEvent.objects.filter(action="publish_imported").count() == 4
+    second = _run("load_demo")
+    assert "0 văn bản mới" in second[-1]
+    assert Document.objects.count() == 4
+    codes = set(Organisation.objects.values_list("code", flat=True))
+    assert {"hp", "hp-btg", "doson-btg", "ngoquyen-btg", "hn-btg", "hbt-btg"} <= codes
+    guidance = Document.objects.get(kind="guidance")
+    assert guidance.issuer.code == "hbt-btg" and guidance.number == "1-HD/BTGQU"
+    assert guidance.pdf
+
+
+def test_load_demo_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("seed", "kind", "issuer", "footnotes"),
+    [
+        ("bulletin-2024-12-doson.txt", "bulletin", "doson-btg", 0),
+        ("guidance-2024-haibatrung.txt", "guidance", "hbt-btg", None),
+        ("report-2023-q1-haiphong.txt", "report", "hp", 27),
+    ],
+)
+def test_import_document_prints_id_and_url_last(tree, seed, kind, issuer, footnotes):
+    args = ["import_document", str(SEEDS / seed), "--kind", kind, "--issuer", issuer]
+    if issuer == "hp":
+        args += ["--as", "admin"]
+    lines = _run(*args)
+    document_id, url = lines[-1].split(" ")
+    document = Document.objects.get(pk=int(document_id))
+    assert url.endswith(f"/van-ban/{document.pk}/")
+    assert document.kind == kind and document.status == "draft"
+    body = document.current_revision.body_html
+    if footnotes is not None:
+        assert body.count('class="footnote"') == footnotes
+    assert "<h2" in body
+
+
+def test_import_document_refusals(tree, tmp_path):
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("import_document", str(binary), "--kind", "bulletin", "--issuer", "doson-btg")
+    with pytest.raises(CommandError, match="Không có tổ chức"):
+        call_command("import_document", str(binary), "--kind", "bulletin", "--issuer", "nowhere")
+    with pytest.raises(CommandError, match="chưa có chuyên viên"):
+        call_command("import_document", str(SEEDS / "report-2023-q1-haiphong.txt"),
+                     "--kind", "report", "--issuer", "hp")  # fmt: skip
+    assert Document.objects.count() == 0
+
+
+def _pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_export_writes_the_stored_pdf_of_an_approved_document(users, orgs, tmp_path):
+    document = make_document(users, orgs, state="approved")
+    output = tmp_path / "out.pdf"
+    _run("export_document", str(document.pk), "--format", "pdf", "-o", str(output))
+    assert output.read_bytes() == document.pdf.open("rb").read()
+    text = _pdftotext(output)
+    assert "Số 1-BT/BTGQU" in text
+    assert "Chủ tịch nước Lương Cường" in text
+
+
+def test_export_renders_a_draft_with_vietnamese_text_and_embedded_fonts(tree, tmp_path):
+    lines = _run("import_document", str(SEEDS / "guidance-2024-haibatrung.txt"),
+                 "--kind", "guidance", "--issuer", "hbt-btg")  # fmt: skip
+    output = tmp_path / "draft.pdf"
+    _run("export_document", lines[-1].split()[0], "-o", str(output))
+    text = _pdftotext(output)
+    for phrase in ["QUẬN ỦY HAI BÀ TRƯNG", "ĐẢNG CỘNG SẢN VIỆT NAM", "HƯỚNG DẪN",
+                   "MỤC ĐÍCH, YÊU CẦU", "K/T TRƯỞNG BAN", "Thường trực Quận ủy"]:  # fmt: skip
+        assert phrase in text, phrase
+    fonts = subprocess.run(["pdffonts", str(output)], check=True, capture_output=True, text=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)
+
+
+def test_export_unknown_id(db):
+    with pytest.raises(CommandError, match="Không có văn bản"):
+        call_command("export_document", "424242", "-o", "/dev/null")
+
+
+def test_receipt_only_for_readers(users, orgs):
+    from portal.services.workflow import receipt_record
+
+    document = make_document(users, orgs, state="published")
+    assert receipt_record(document=document, user=users["doson.editor"]) is None
+    assert receipt_record(document=document, user=users["vanhuong.secretary"]) is not None
+    assert Receipt.objects.count() == 1

@@ -1,0 +1,55 @@
+"""Every stored body passes the allow-list: on save and on import."""
+
+import pytest
+
+from portal.sanitize import sanitize_html
+from portal.services.documents import document_update
+from portal.services.imports import document_import
+from tests.factories import make_document
+
+ATTACKS = [
+    ("<script>alert(1)</script><p>ok</p>", "<script"),
+    ('<p onclick="alert(1)">ok</p>', "onclick"),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+    ('<img src="http://169.254.169.254/latest/meta-data">', "169.254"),
+    ('<img src="https://example.org/track.png">', "example.org"),
+    ('<img src="/media/images/../../etc/passwd">', "passwd"),
+    ('<iframe src="https://example.org"></iframe>', "iframe"),
+    ('<p style="background:url(http://x)">ok</p>', "style"),
+    ('<span class="footnote evil">x</span>', "evil"),
+]
+
+
+@pytest.mark.parametrize(("html", "forbidden"), ATTACKS)
+def test_sanitizer_removes(html, forbidden):
+    assert forbidden not in sanitize_html(html)
+
+
+def test_sanitizer_keeps_the_document_structure():
+    html = (
+        '<h2 id="h-1">I. MỤC ĐÍCH</h2><p class="item-dash">- Nội dung <strong>đậm</strong>'
+        '<span class="footnote">Chú thích</span></p><table><thead><tr><th>TT</th></tr></thead>'
+        '<tbody><tr><td class="num">116.442,134</td></tr></tbody></table>'
+        '<img src="/media/images/2024/01/abc.png">'
+    )
+    assert sanitize_html(html) == html
+
+
+def test_saved_body_is_sanitised(users, orgs):
+    document = make_document(users, orgs)
+    revision = document_update(
+        document=document,
+        actor=users["doson.editor"],
+        title="t",
+        body_html='<p onmouseover="x()">Bản tin</p><script>steal()</script>',
+    )
+    assert revision.body_html == "<p>Bản tin</p>"
+
+
+def test_imported_body_is_sanitised(users, orgs):
+    text = "BẢN TIN\nTHÔNG TIN SINH HOẠT CHI BỘ THÁNG 1 NĂM 2025\nI. MỤC <script>x()</script>\n"
+    document, _ = document_import(
+        text=text, kind="bulletin", issuer=orgs["doson-btg"], actor=users["doson.editor"]
+    )
+    assert "<script" not in document.current_revision.body_html
+    assert "&lt;script&gt;" in document.current_revision.body_html

@@ -1,0 +1,192 @@
+"""Pages, forms and refusals: clear Vietnamese messages, right status codes, nothing half-saved."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from portal.models import Document, DocumentImage, Receipt
+from tests.factories import make_document
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_editor_creates_a_bulletin(client, users, orgs):
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_new", args=["bulletin"]),
+        {
+            "issuer": orgs["doson-btg"].pk,
+            "title": "Thông tin sinh hoạt chi bộ tháng 1 năm 2025",
+            "body": "<h2>I. ĐỐI NGOẠI</h2><p onclick='x'>Nội dung</p>",
+            "period_month": 1,
+            "period_year": 2025,
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.bulletin.period_month == 1
+    assert document.current_revision.body_html == "<h2>I. ĐỐI NGOẠI</h2><p>Nội dung</p>"
+
+
+def test_invalid_form_is_refused_and_nothing_saved(client, users, orgs):
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_new", args=["bulletin"]),
+        {"issuer": orgs["doson-btg"].pk, "title": "", "period_month": 13, "period_year": 2025},
+    )
+    assert response.status_code == 400
+    assert "Trường này là bắt buộc" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_editor_cannot_pick_another_department_as_issuer(client, users, orgs):
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_new", args=["guidance"]),
+        {"issuer": orgs["ngoquyen-btg"].pk, "title": "x"},
+    )
+    assert response.status_code == 400
+    assert Document.objects.count() == 0
+
+
+def test_unknown_kind_and_id_are_404_in_vietnamese(client, users):
+    client.force_login(users["doson.editor"])
+    assert client.get("/van-ban/moi/poem/").status_code == 404
+    response = client.get("/van-ban/999999/")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_approving_twice_answers_409_with_a_message(client, users, orgs):
+    document = make_document(users, orgs, state="forwarded")
+    client.force_login(users["hp.approver"])
+    url = reverse("portal:document_transition", args=[document.pk, "approve"])
+    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "không ở bước phê duyệt" in response.content.decode()
+
+
+def test_return_without_reason_is_400(client, users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    client.force_login(users["doson.head"])
+    url = reverse("portal:document_transition", args=[document.pk, "return"])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert "Phải nêu lý do" in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == Document.Status.SUBMITTED
+
+
+def test_editing_an_approved_document_is_refused(client, users, orgs):
+    document = make_document(users, orgs, state="approved")
+    client.force_login(users["doson.editor"])
+    response = client.post(reverse("portal:document_edit", args=[document.pk]), {"title": "x"})
+    assert response.status_code == 403
+    assert "bản nháp" in response.content.decode()
+
+
+def test_reader_downloads_the_stored_pdf_and_a_receipt_is_recorded(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    url = reverse("portal:document_pdf", args=[document.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "filename*=UTF-8''B%E1%BA%A3n%20tin" in response["Content-Disposition"]
+    client.get(url)
+    receipt = Receipt.objects.get(document=document)
+    assert receipt.organisation == orgs["doson-vanhuong-cb1"]
+
+
+def test_library_lists_what_was_published_for_the_reader(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    page = client.get(reverse("portal:library")).content.decode()
+    assert document.title in page
+    assert (
+        document.title in client.get(reverse("portal:library") + "?kind=bulletin").content.decode()
+    )
+    assert (
+        document.title
+        not in client.get(reverse("portal:library") + "?kind=report").content.decode()
+    )
+    refused = client.get(reverse("portal:library") + "?month=abc")
+    assert "Tháng lọc không hợp lệ" in refused.content.decode()
+    client.force_login(users["ngoquyen.secretary"])
+    assert document.title not in client.get(reverse("portal:library")).content.decode()
+
+
+def test_image_upload_checks_content_and_renames(client, users, orgs, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = make_document(users, orgs)
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:image_upload") + f"?document={document.pk}"
+    fake = SimpleUploadedFile("anh.png", b"<script>not an image</script>", "image/png")
+    response = client.post(url, {"upload": fake})
+    assert response.status_code == 400
+    assert "không phải ảnh" in response.json()["error"]["message"]
+    real = SimpleUploadedFile("../../ảnh của tôi.png", _png(), "image/png")
+    response = client.post(url, {"upload": real})
+    assert response.status_code == 200
+    stored = DocumentImage.objects.get()
+    assert response.json()["url"] == stored.file.url
+    assert stored.file.name.startswith("images/") and "tôi" not in stored.file.name
+
+
+def test_image_upload_size_limit(client, users, orgs, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.IMAGE_UPLOAD_MAX_BYTES = 10
+    document = make_document(users, orgs)
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:image_upload") + f"?document={document.pk}"
+    response = client.post(url, {"upload": SimpleUploadedFile("a.png", _png(), "image/png")})
+    assert response.status_code == 400
+    assert "quá lớn" in response.json()["error"]["message"]
+    assert DocumentImage.objects.count() == 0
+
+
+def test_import_form_refuses_a_binary_file(client, users, orgs):
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_import"),
+        {
+            "kind": "bulletin",
+            "issuer": orgs["doson-btg"].pk,
+            "file": SimpleUploadedFile("x.docx", b"PK\x03\x04\x00\xff\xfe binary"),
+        },
+    )
+    assert response.status_code == 400
+    assert "không phải văn bản thuần" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_import_form_creates_a_draft(client, users, orgs):
+    client.force_login(users["doson.editor"])
+    text = "BẢN TIN\nTHÔNG TIN SINH HOẠT CHI BỘ THÁNG 3 NĂM 2025\nI. ĐỐI NGOẠI\nNội dung.\n"
+    response = client.post(
+        reverse("portal:document_import"),
+        {
+            "kind": "bulletin",
+            "issuer": orgs["doson-btg"].pk,
+            "file": SimpleUploadedFile("bt.txt", text.encode()),
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.bulletin.period_month == 3
+    assert document.events.get().action == "import"
+
+
+def test_pages_are_vietnamese_and_declare_utf8(client, users):
+    client.force_login(users["doson.editor"])
+    page = client.get(reverse("portal:document_list")).content.decode()
+    assert '<meta charset="utf-8">' in page
+    assert 'lang="vi"' in page
+    assert "Văn bản đang xử lý" in page

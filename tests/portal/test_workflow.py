@@ -1,0 +1,134 @@
+"""Each transition of the workflow, its events and its refusals."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.models import Document, Membership, WorkflowEvent
+from portal.services.documents import document_update
+from portal.services.organisations import membership_grant
+from portal.services.workflow import (
+    document_approve,
+    document_forward,
+    document_publish,
+    document_return,
+    document_submit,
+)
+from tests.factories import make_document
+
+Status = Document.Status
+
+
+def test_district_document_goes_to_head_then_city(users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    assert (document.status, document.step) == (Status.SUBMITTED, 1)
+    document = document_forward(document=document, actor=users["doson.head"])
+    assert document.step == 2
+    document = document_approve(document=document, actor=users["hp.approver"])
+    assert document.status == Status.APPROVED
+    assert document.approved_revision_id == document.current_revision_id
+    assert document.number == "1-BT/BTGQU"
+    assert document.pdf.read().startswith(b"%PDF")
+    document = document_publish(document=document, actor=users["doson.editor"])
+    assert document.status == Status.PUBLISHED
+    actions = list(document.events.values_list("action", "from_status", "to_status"))
+    assert actions == [
+        ("create", "", "draft"),
+        ("submit", "draft", "submitted"),
+        ("forward", "submitted", "submitted"),
+        ("approve", "submitted", "approved"),
+        ("publish", "approved", "published"),
+    ]
+
+
+def test_city_document_goes_straight_to_city_approver(users, orgs):
+    editor = users["doson.editor"]
+    membership_grant(user=editor, organisation=orgs["hp-btg"], role=Membership.Role.EDITOR)
+    document = make_document(users, orgs, issuer="hp-btg", kind="guidance", state="submitted")
+    with pytest.raises(PermissionDenied):
+        document_forward(document=document, actor=users["doson.head"])
+    document = document_approve(document=document, actor=users["hp.approver"])
+    assert document.number == "1-HD/BTGTU"
+
+
+def test_head_cannot_approve_at_city_step_and_approver_cannot_skip_head(users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    with pytest.raises(ValidationError):
+        document_approve(document=document, actor=users["hp.approver"])
+    document = document_forward(document=document, actor=users["doson.head"])
+    with pytest.raises(PermissionDenied):
+        document_approve(document=document, actor=users["doson.head"])
+
+
+def test_return_requires_a_reason_and_goes_back_to_editing(users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    with pytest.raises(ValidationError, match="lý do"):
+        document_return(document=document, actor=users["doson.head"], reason="  ")
+    document = document_return(
+        document=document, actor=users["doson.head"], reason="Bổ sung mục III."
+    )
+    assert (document.status, document.step) == (Status.RETURNED, 0)
+    event = document.events.last()
+    assert (event.action, event.reason) == ("return", "Bổ sung mục III.")
+    document_update(
+        document=document, actor=users["doson.editor"], title="Sửa", body_html="<p>x</p>"
+    )
+    document = document_submit(document=document, actor=users["doson.editor"])
+    assert document.step == 1
+
+
+def test_four_eyes_nobody_approves_what_they_edited(users, orgs):
+    head = users["doson.head"]
+    membership_grant(user=head, organisation=orgs["doson-btg"], role=Membership.Role.EDITOR)
+    document = make_document(users, orgs)
+    document_update(
+        document=document, actor=head, title="Bản sửa của trưởng ban", body_html="<p>a</p>"
+    )
+    document = document_submit(document=document, actor=users["doson.editor"])
+    with pytest.raises(PermissionDenied):
+        document_forward(document=document, actor=head)
+
+
+def test_four_eyes_holds_for_a_superuser(users, orgs):
+    admin = users["admin"]
+    membership_grant(user=admin, organisation=orgs["hp"], role=Membership.Role.APPROVER)
+    membership_grant(user=admin, organisation=orgs["doson-btg"], role=Membership.Role.EDITOR)
+    document = make_document(users, orgs, editor="admin", state="forwarded")
+    with pytest.raises(PermissionDenied):
+        document_approve(document=document, actor=admin)
+
+
+def test_approving_twice_is_refused(users, orgs):
+    document = make_document(users, orgs, state="approved")
+    with pytest.raises(ValidationError):
+        document_approve(document=document, actor=users["hp.approver"])
+    assert WorkflowEvent.objects.filter(document=document, action="approve").count() == 1
+
+
+def test_approved_revision_cannot_be_edited(users, orgs):
+    document = make_document(users, orgs, state="approved")
+    with pytest.raises(ValidationError, match="không thể sửa"):
+        document_update(document=document, actor=users["doson.editor"], title="x", body_html="")
+    document.refresh_from_db()
+    assert document.revisions.count() == 1
+
+
+def test_submit_refused_when_not_draft(users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    with pytest.raises(ValidationError):
+        document_submit(document=document, actor=users["doson.editor"])
+
+
+def test_publish_refused_before_approval(users, orgs):
+    document = make_document(users, orgs, state="forwarded")
+    with pytest.raises(ValidationError):
+        document_publish(document=document, actor=users["doson.editor"])
+
+
+def test_edits_make_new_revisions_and_the_pdf_is_of_the_approved_one(users, orgs):
+    document = make_document(users, orgs)
+    document_update(
+        document=document, actor=users["doson.editor"], title="T", body_html="<p>Bản thứ hai</p>"
+    )
+    assert list(document.revisions.values_list("number", flat=True)) == [1, 2]
+    document = make_document(users, orgs, state="approved", title="Khác")
+    assert document.approved_revision.number == 1
