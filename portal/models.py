@@ -161,13 +161,24 @@ class Revision(models.Model):
 class WorkflowEvent(models.Model):
     """An append-only record of one transition or action on a document."""
 
+    class Action(models.TextChoices):
+        CREATE = "create", "Tạo bản nháp"
+        IMPORT = "import", "Nhập từ tệp"
+        EDIT = "edit", "Sửa"
+        SUBMIT = "submit", "Trình duyệt"
+        FORWARD = "forward", "Chuyển cấp trên"
+        RETURN = "return", "Trả lại"
+        APPROVE = "approve", "Phê duyệt"
+        PUBLISH = "publish", "Ban hành"
+        PUBLISH_IMPORTED = "publish_imported", "Ghi nhận văn bản đã ban hành"
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True, choices=Document.Status.choices)
+    to_status = models.CharField(max_length=20, blank=True, choices=Document.Status.choices)
     step = models.PositiveSmallIntegerField(default=0)
     reason = models.TextField(blank=True)
     revision = models.ForeignKey(Revision, null=True, on_delete=models.PROTECT, related_name="+")
