@@ -1,0 +1,803 @@
+"""Turn a plain-text Party document (bulletin, guidance, report) into structured HTML.
+
+Pure Python, no Django: the caller sanitises ``body_html`` afterwards. The importer never
+raises and never drops text: whatever it cannot place goes into the body as an
+``unplaced`` paragraph and/or into ``report`` with its line number.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+KIND_TYPE_NAMES = {"bulletin": "BẢN TIN", "guidance": "HƯỚNG DẪN", "report": "BÁO CÁO"}
+TYPE_NAMES = frozenset(KIND_TYPE_NAMES.values())
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_TO_SUPER = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_SUP = f"[{SUPERSCRIPT_DIGITS}]"
+_MARKER_RE = re.compile(f"⁽({_SUP}+)⁾|({_SUP}+)")
+_DEF_RE = re.compile(f"^\\s*(?:⁽({_SUP}+)⁾|({_SUP}+))\\s*(.*)$", re.S)
+_UNIT_BEFORE_RE = re.compile(r"(?<![^\W\d_])[kcdm]?m$")
+
+_SEPARATOR_RE = re.compile(r"^\s*[-–—_*=]{3,}\s*$")
+_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)*\s*:?-{3,}:?\s*\|?\s*$")
+_ROMAN_RE = re.compile(r"^\s*([IVXLC]{1,7})(\.?)\s+(\S.*)$")
+_ROMAN_VALID_RE = re.compile(r"^(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$|^C{1,3}$")
+_NUMBER_RE = re.compile(r"^\s*([0-9]{1,2}(?:\.[0-9]{1,2}){0,3})(\.?)\s+(\S.*)$")
+_ITEM_NUM_RE = re.compile(r"^\s*\(([0-9]{1,3})\)\.?\s*(.*)$", re.S)
+_DASH_RE = re.compile(r"^\s*[-–—]\s+\S")
+_PLUS_RE = re.compile(r"^\s*\+\s+\S")
+_STAR_RE = re.compile(r"^\s*[*•]\s+(\S.*)$")
+_APPENDIX_RE = re.compile(r"^\s*PHỤ\s+LỤC(?:\s+(?:[IVXLC]{1,5}|[0-9]{1,2}))?\s*:?\s*$", re.I)
+_RECIPIENTS_RE = re.compile(r"^\s*(?:\*\*)?N[ơo]i\s+nh[ậa]n(?:\*\*)?\s*:\s*(.*)$", re.I)
+_RECIPIENT_RE = re.compile(r"^\s*[-–•+]\s*(\S.*)$")
+_AUTHORITY_RE = re.compile(r"^\s*(?:K/T|KT\.|T/M|TM\.|TM/|Q\.|Q/|T/L|TL\.|TUQ\.?)\s*\S")
+_NAME_RE = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:\s+[^\W\d_][^\W\d_'’.-]*){1,5}$")
+_PERIOD_RE = re.compile(r"THÁNG\s+([0-9]{1,2})\s*(?:NĂM|/|-)\s*([0-9]{4})", re.I)
+_BOLD_RE = re.compile(r"\*\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*\*")
+_ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*(?![\w*])")
+_HTML_TAG_RE = re.compile(r"&lt;(/?)(i|em|b|strong)&gt;", re.I)
+_MARKDOWN_RE = re.compile(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+_TERMINAL = set(".!?…)]”\"'»%:")
+_STRONG_OPEN_END = set(",;(-–")
+_FRAGMENT_KINDS = frozenset({"p", "dash", "plus", "star", "num", "itemnum", "def"})
+_UPPER_MERGE_KINDS = frozenset({"p", "dash", "plus", "num", "itemnum"})
+_CONTINUATION_WINDOW = 12
+_MAX_SINGLE_HEADING = 350
+_UNNUMBERED_HEADING_MAX = 150
+
+_KIND_LABELS = {
+    "p": "đoạn văn",
+    "dash": "mục gạch đầu dòng",
+    "plus": "mục dấu cộng",
+    "star": "mục dấu sao",
+    "num": "mục đánh số",
+    "itemnum": "mục đánh số",
+    "def": "nội dung chú thích",
+}
+
+
+@dataclass
+class OutlineItem:
+    """One heading of the document, as listed in a table of contents."""
+
+    level: int
+    number: str
+    text: str
+    anchor: str
+
+
+@dataclass
+class ImportResult:
+    """Everything the importer recovered from one plain-text document."""
+
+    type_name: str = ""
+    title: str = ""
+    body_html: str = ""
+    outline: list[OutlineItem] = field(default_factory=list)
+    footnote_count: int = 0
+    recipients: list[str] = field(default_factory=list)
+    authority_line: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    period_month: int | None = None
+    period_year: int | None = None
+    report: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Block:
+    """One logical unit of the body (a line, a table, a footnote definition…)."""
+
+    kind: str
+    text: str
+    line: int
+    blank_before: bool = False
+    number: str = ""
+    level: int = 0
+    fn: int = 0
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    header: bool = False
+    index: int = 0
+    last_index: int = 0
+
+
+def import_text(text: str, kind: str) -> ImportResult:
+    """Import one document's plain text; never raises."""
+    try:
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        return _Importer(text, str(kind)).run()
+    except Exception as exc:  # noqa: BLE001 - the importer must never raise
+        return _fallback(text, exc)
+
+
+def _fallback(text: object, exc: Exception) -> ImportResult:
+    """Put every line in its own paragraph when the structured import failed."""
+    try:
+        lines = str(text).splitlines()
+    except Exception:  # noqa: BLE001
+        lines = []
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
+    note = f"Lỗi nội bộ khi nhập ({type(exc).__name__}); mỗi dòng được giữ nguyên thành một đoạn"
+    return ImportResult(body_html=body, report=[note])
+
+
+def _sup(number: int) -> str:
+    """Superscript form of a footnote number, for notes."""
+    return str(number).translate(_TO_SUPER)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """Short quotation of a line for a note."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def _is_open(text: str) -> bool:
+    """True when a paragraph stops mid-sentence (no closing punctuation)."""
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    last = stripped[-1]
+    return last not in _TERMINAL and (last.isalnum() or last in _STRONG_OPEN_END)
+
+
+def _ends_sentence(text: str) -> bool:
+    """True when a line ends like a sentence rather than a heading."""
+    stripped = text.rstrip().rstrip("*").rstrip()
+    return bool(stripped) and stripped[-1] in ".;…!?"
+
+
+def _plain(text: str) -> str:
+    """Heading text without markdown emphasis markers or footnote markers."""
+    text = _MARKDOWN_RE.sub("", text)
+    return " ".join(_MARKER_RE.sub("", text).split())
+
+
+def _iter_calls(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Footnote calls: superscript markers right after a non-space character."""
+    for match in _MARKER_RE.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1].isspace():
+            continue
+        if match.group(2) and _UNIT_BEFORE_RE.search(text[max(0, start - 4) : start]):
+            continue
+        digits = match.group(1) or match.group(2)
+        yield match, int(digits.translate(_TO_ASCII))
+
+
+def _convert_tags(escaped: str) -> str:
+    """Turn balanced escaped <i>/<b> pairs from the input into <em>/<strong>."""
+    tokens = list(_HTML_TAG_RE.finditer(escaped))
+    if not tokens:
+        return escaped
+    replace: dict[int, str] = {}
+    stack: list[tuple[str, re.Match[str]]] = []
+    for token in tokens:
+        name = "em" if token.group(2).lower() in ("i", "em") else "strong"
+        if not token.group(1):
+            stack.append((name, token))
+        elif stack and stack[-1][0] == name:
+            _, opener = stack.pop()
+            replace[opener.start()] = f"<{name}>"
+            replace[token.start()] = f"</{name}>"
+    out, pos = [], 0
+    for token in tokens:
+        if token.start() in replace:
+            out.append(escaped[pos : token.start()])
+            out.append(replace[token.start()])
+            pos = token.end()
+    out.append(escaped[pos:])
+    return "".join(out)
+
+
+def _inline(text: str) -> str:
+    """Escape text and apply **bold**, *italic* and <i>…</i> emphasis."""
+    escaped = html.escape(text)
+    escaped = _BOLD_RE.sub(r"<strong>\1</strong>", escaped)
+    escaped = _ITALIC_RE.sub(r"<em>\1</em>", escaped)
+    return _convert_tags(escaped)
+
+
+def _sentinel(text: str) -> str:
+    """A private-use character absent from text, used for placeholders."""
+    for code in range(0xE000, 0xF8FF):
+        if chr(code) not in text:
+            return chr(code)
+    return "\x00"
+
+
+def _is_numeric_cell(cell: str) -> bool:
+    """True for Vietnamese-formatted numbers, ranges and the '-' placeholder."""
+    value = cell.strip()
+    if value in {"-", "–", "—", ""}:
+        return value != ""
+    number = r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})*(?:,[0-9]+)?%?|[+-]?[0-9]+(?:,[0-9]+)?%?"
+    return re.fullmatch(f"(?:{number})(?:\\s*[-–]\\s*(?:{number}))?", value) is not None
+
+
+def _split_row(line: str) -> list[str]:
+    """Cells of a markdown pipe-table row."""
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [cell.strip() for cell in inner.split("|")]
+
+
+class _Importer:
+    """One import run: parse, restructure, render."""
+
+    def __init__(self, text: str, kind: str) -> None:
+        """Keep the input and prepare the result."""
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.kind = kind
+        self.result = ImportResult()
+        self.notes: list[tuple[int, str]] = []
+        self.seq: list[int] = []
+        self.heading_count = 0
+        self.expect_appendix_title = False
+
+    def note(self, line: int, message: str) -> None:
+        """Record a report note for a line (0 = whole document)."""
+        self.notes.append((line, f"Dòng {line}: {message}" if line else message))
+
+    def run(self) -> ImportResult:
+        """Do the whole import."""
+        start = self.parse_top()
+        body_lines = self.split_closing(start)
+        blocks = self.classify_all(body_lines)
+        blocks = self.structure_footnotes(blocks)
+        self.find_unnumbered_headings(blocks)
+        blocks = self.merge_continuations(blocks)
+        self.render(blocks)
+        self.finish_period()
+        self.notes.sort(key=lambda item: item[0])
+        self.result.report = [message for _, message in self.notes]
+        return self.result
+
+    # -- top block -------------------------------------------------------------------------
+
+    def parse_top(self) -> int:
+        """Read the type name and title lines; return the index where the body starts."""
+        idx = self.skip_blank(0)
+        known = self.kind in KIND_TYPE_NAMES
+        if not known:
+            self.note(0, f"Loại văn bản '{_quote(self.kind, 30)}' không được hỗ trợ")
+        if idx < len(self.lines) and self.is_type_line(self.lines[idx]):
+            self.result.type_name = " ".join(self.lines[idx].replace("*", " ").split()).upper()
+            expected = KIND_TYPE_NAMES.get(self.kind)
+            if known and self.result.type_name != expected:
+                self.note(idx + 1, f"tên loại '{self.result.type_name}' khác loại đã chọn")
+            idx = self.skip_blank(idx + 1)
+            while idx < len(self.lines) and _SEPARATOR_RE.match(self.lines[idx]):
+                idx = self.skip_blank(idx + 1)
+            if idx < len(self.lines) and self.is_title_line(self.lines[idx]):
+                self.result.title = " ".join(self.lines[idx].split())
+                idx += 1
+            else:
+                self.note(idx + 1, "không tìm thấy dòng tiêu đề (trích yếu) dưới tên loại")
+        else:
+            self.note(1, "không tìm thấy tên loại văn bản (BẢN TIN/HƯỚNG DẪN/BÁO CÁO) ở đầu")
+        return idx
+
+    def skip_blank(self, idx: int) -> int:
+        """Index of the next non-blank line."""
+        while idx < len(self.lines) and not self.lines[idx].strip():
+            idx += 1
+        return idx
+
+    @staticmethod
+    def is_type_line(line: str) -> bool:
+        """True for a line that is only a document type name."""
+        return " ".join(line.replace("*", " ").split()).upper() in TYPE_NAMES
+
+    @staticmethod
+    def is_title_line(line: str) -> bool:
+        """True when a line can serve as the title under the type name."""
+        stripped = line.strip()
+        if not stripped or stripped.startswith("|") or _SEPARATOR_RE.match(stripped):
+            return False
+        if _RECIPIENTS_RE.match(stripped) or _APPENDIX_RE.match(stripped):
+            return False
+        roman = _ROMAN_RE.match(stripped)
+        if roman and roman.group(2) and _ROMAN_VALID_RE.match(roman.group(1)):
+            return False
+        number = _NUMBER_RE.match(stripped)
+        return not (number and number.group(2))
+
+    # -- closing block ---------------------------------------------------------------------
+
+    def split_closing(self, start: int) -> list[tuple[int, str]]:
+        """Parse the 'Nơi nhận' and signature block; return the remaining body lines."""
+        numbered = [(i + 1, self.lines[i]) for i in range(start, len(self.lines))]
+        for pos, (_, line) in enumerate(numbered):
+            if _RECIPIENTS_RE.match(line):
+                end = self.parse_closing(numbered, pos)
+                return numbered[:pos] + numbered[end:]
+        return numbered
+
+    def parse_closing(self, numbered: list[tuple[int, str]], pos: int) -> int:
+        """Fill recipients and signer fields; return the index after the closing block."""
+        res = self.result
+        first_line, first = numbered[pos]
+        rest = _RECIPIENTS_RE.match(first).group(1).strip()
+        self.note(first_line, f"phần '{first.strip()}' được tách thành danh sách nơi nhận")
+        if rest:
+            res.recipients.append(_RECIPIENT_RE.sub(r"\1", rest))
+        idx = pos + 1
+        while idx < len(numbered):
+            no, line = numbered[idx]
+            stripped = line.strip()
+            if not stripped:
+                idx += 1
+                continue
+            if _APPENDIX_RE.match(stripped):
+                break
+            after_bracket = self.take_bracket(numbered, idx)
+            if after_bracket is not None:
+                idx = after_bracket
+                continue
+            if not self.take_signer_line(no, stripped):
+                break
+            idx += 1
+        if res.recipients or res.signer_name or res.signer_title:
+            if not res.signer_name:
+                self.note(first_line, "không tìm thấy tên người ký sau phần nơi nhận")
+            if not res.signer_title:
+                self.note(first_line, "không tìm thấy chức vụ người ký sau phần nơi nhận")
+        return idx
+
+    def take_bracket(self, numbered: list[tuple[int, str]], idx: int) -> int | None:
+        """Report a '<…>' note (possibly over several lines); return the next index."""
+        no, line = numbered[idx]
+        stripped = line.strip()
+        if not stripped.startswith("<") or re.match(r"</?[A-Za-z]", stripped):
+            return None
+        parts, end = [stripped], idx
+        while ">" not in parts[-1] and end + 1 < len(numbered) and end - idx < 3:
+            nxt = numbered[end + 1][1].strip()
+            if not nxt:
+                break
+            parts.append(nxt)
+            end += 1
+        self.note(no, f"ghi chú '{' '.join(parts)}' trong phần nơi nhận không đặt được")
+        return end + 1
+
+    def take_signer_line(self, no: int, stripped: str) -> bool:
+        """Place one closing-block line; False when it does not belong there."""
+        res = self.result
+        signed = bool(res.authority_line or res.signer_title or res.signer_name)
+        letters = [ch for ch in stripped if ch.isalpha()]
+        upper = bool(letters) and all(ch.isupper() for ch in letters)
+        if not signed and _RECIPIENT_RE.match(stripped) and stripped[0] in "-–•+":
+            res.recipients.append(_RECIPIENT_RE.match(stripped).group(1).strip())
+        elif _AUTHORITY_RE.match(stripped) and not res.authority_line and len(stripped) <= 80:
+            res.authority_line = stripped
+        elif upper and not res.signer_title and not res.signer_name and len(stripped) <= 80:
+            res.signer_title = stripped
+        elif not res.signer_name and _NAME_RE.match(stripped) and len(stripped) <= 50:
+            res.signer_name = stripped
+        elif len(stripped) <= 30 or (len(stripped) <= 60 and not _is_open(stripped)):
+            self.note(no, f"dòng '{stripped}' trong phần ký không đặt được")
+        else:
+            return False
+        return True
+
+    # -- classification --------------------------------------------------------------------
+
+    def classify_all(self, numbered: list[tuple[int, str]]) -> list[_Block]:
+        """Turn body lines into blocks (tables grouped, separators dropped)."""
+        blocks: list[_Block] = []
+        blank = False
+        table: _Block | None = None
+        for no, line in numbered:
+            if not line.strip():
+                blank, table = True, None
+                continue
+            if line.lstrip().startswith("|"):
+                if table is None:
+                    table = _Block("table", "", no, blank_before=blank)
+                    blocks.append(table)
+                table.rows.append((no, _split_row(line)))
+                blank = False
+                continue
+            table = None
+            if _SEPARATOR_RE.match(line):
+                blank = False
+                continue
+            blocks.append(self.classify(line.strip(), no, blank))
+            blank = False
+        for block in blocks:
+            if block.kind == "table":
+                self.finish_table(block)
+        return blocks
+
+    def classify(self, text: str, no: int, blank: bool) -> _Block:
+        """Classify one non-blank body line."""
+        expect_title, self.expect_appendix_title = self.expect_appendix_title, False
+        if _APPENDIX_RE.match(text):
+            self.expect_appendix_title = True
+            return _Block("appendix", text, no, blank)
+        if _DEF_RE.match(text):
+            match = _DEF_RE.match(text)
+            number = int((match.group(1) or match.group(2)).translate(_TO_ASCII))
+            return _Block("def", match.group(3), no, blank, fn=number)
+        block = self.classify_heading(text, no, blank)
+        if block is not None:
+            return block
+        item = _ITEM_NUM_RE.match(text)
+        if item:
+            return _Block("itemnum", text, no, blank, number=item.group(1))
+        if _DASH_RE.match(text):
+            return _Block("dash", text, no, blank)
+        if _PLUS_RE.match(text):
+            return _Block("plus", text, no, blank)
+        star = _STAR_RE.match(text)
+        if star:
+            return _Block("star", star.group(1), no, blank)
+        return _Block("appendix_title" if expect_title else "p", text, no, blank)
+
+    def classify_heading(self, text: str, no: int, blank: bool) -> _Block | None:
+        """Recognise 'I.' and '1.', '1.1.' … headings and numbered paragraphs."""
+        roman = _ROMAN_RE.match(text)
+        if roman and _ROMAN_VALID_RE.match(roman.group(1)) and roman.group(1):
+            body = roman.group(3)
+            letters = [ch for ch in _plain(body) if ch.isalpha()]
+            is_upper = bool(letters) and all(ch.isupper() for ch in letters)
+            if roman.group(2) or (is_upper and not _ends_sentence(body) and len(body) <= 200):
+                if not roman.group(2):
+                    self.note(no, f"đề mục '{_quote(text)}' thiếu dấu chấm sau số La Mã")
+                self.seq = []
+                return _Block("heading", body, no, blank, number=roman.group(1), level=1)
+        match = _NUMBER_RE.match(text)
+        if not match:
+            return None
+        number, dot, body = match.groups()
+        parts = [int(p) for p in number.split(".")]
+        return self.numbered_block(text, no, blank, parts, bool(dot), body)
+
+    def numbered_block(
+        self, text: str, no: int, blank: bool, parts: list[int], dot: bool, body: str
+    ) -> _Block | None:
+        """Decide between a numbered heading, a numbered paragraph or plain text."""
+        number = ".".join(str(p) for p in parts)
+        level = min(len(parts) + 1, 4)
+        sentence = _ends_sentence(body)
+        if not dot:
+            in_sequence = self.in_sequence(parts)
+            starts_upper = body[0].isupper() or body[0] == "*"
+            if not (in_sequence and starts_upper and not sentence and len(text) <= 350):
+                return None
+            self.note(no, f"đề mục '{_quote(text)}' thiếu dấu chấm sau số")
+        elif len(parts) == 1 and (sentence or len(text) > _MAX_SINGLE_HEADING):
+            return _Block("num", text, no, blank, number=number)
+        elif len(parts) > 1 and sentence and len(text) > 150:
+            self.note(no, f"đề mục '{_quote(text)}' kết thúc bằng dấu chấm, có thể lẫn đoạn văn")
+        self.seq = parts
+        return _Block("heading", body, no, blank, number=number, level=level)
+
+    def in_sequence(self, parts: list[int]) -> bool:
+        """True when a number is the expected next heading number."""
+        depth = len(parts)
+        if self.seq[: depth - 1] != parts[:-1]:
+            return False
+        previous = self.seq[depth - 1] if len(self.seq) >= depth else 0
+        return parts[-1] == previous + 1
+
+    def finish_table(self, table: _Block) -> None:
+        """Drop the |---| separator and decide whether the first row is a header."""
+        rows = table.rows
+        sep = [i for i, (_, cells) in enumerate(rows) if _TABLE_SEPARATOR_RE.match("|".join(cells))]
+        sep = [i for i in sep if not any(any(ch.isalnum() for ch in c) for c in rows[i][1])]
+        table.header = bool(sep) and sep[0] == 1
+        if not table.header:
+            self.note(table.line, "bảng không có dòng tiêu đề chuẩn (|---|); mọi dòng là dữ liệu")
+        table.rows = [row for i, row in enumerate(rows) if i not in sep]
+        widths = {len(cells) for _, cells in table.rows}
+        if len(widths) > 1:
+            self.note(table.line, "các dòng của bảng có số cột khác nhau")
+
+    # -- footnotes -------------------------------------------------------------------------
+
+    def structure_footnotes(self, blocks: list[_Block]) -> list[_Block]:
+        """Attach dash lists to list-style definitions; read '(5)' definitions after others."""
+        called = {
+            n for b in blocks if b.kind != "def" for t in self.texts(b) for _, n in _iter_calls(t)
+        }
+        defined = {b.fn for b in blocks if b.kind == "def"}
+        out: list[_Block] = []
+        for block in blocks:
+            prev = out[-1] if out else None
+            if prev is None or prev.kind != "def":
+                out.append(block)
+            elif not self.absorb_list_item(prev, block):
+                self.read_plain_definition(block, called, defined)
+                out.append(block)
+        return out
+
+    def absorb_list_item(self, definition: _Block, block: _Block) -> bool:
+        """Append a '- …' line to a definition that itself starts as a dash list."""
+        if block.kind != "dash" or definition.text.lstrip()[:1] not in ("-", "–"):
+            return False
+        definition.text += " " + block.text
+        quoted = _quote(block.text, 40)
+        self.note(block.line, f"dòng '{quoted}' được nối vào chú thích {_sup(definition.fn)}")
+        return True
+
+    def read_plain_definition(self, block: _Block, called: set[int], defined: set[int]) -> None:
+        """Read '(5) …' after a definition as definition 5 when ⁽⁵⁾ is called but undefined."""
+        if block.kind != "itemnum":
+            return
+        number = int(block.number)
+        if number not in called or number in defined:
+            return
+        block.kind, block.fn = "def", number
+        block.text = _ITEM_NUM_RE.match(block.text).group(2)
+        defined.add(number)
+        message = f"'({number})' được hiểu là nội dung chú thích {_sup(number)}"
+        self.note(block.line, message + " (ghi bằng số thường)")
+
+    @staticmethod
+    def texts(block: _Block) -> list[str]:
+        """The texts of a block that may contain footnote calls, in reading order."""
+        if block.kind == "table":
+            return [cell for _, cells in block.rows for cell in cells]
+        return [block.text]
+
+    # -- headings without numbers ----------------------------------------------------------
+
+    def find_unnumbered_headings(self, blocks: list[_Block]) -> None:
+        """A short line between a level-1 heading and a '1.1.' heading is a level-2 heading."""
+        for i in range(1, len(blocks) - 1):
+            prev, block, nxt = blocks[i - 1], blocks[i], blocks[i + 1]
+            if block.kind != "p" or prev.kind != "heading" or prev.level != 1:
+                continue
+            if nxt.kind != "heading" or nxt.level < 3:
+                continue
+            if len(block.text) > _UNNUMBERED_HEADING_MAX or _ends_sentence(block.text):
+                continue
+            if not block.text[:1].isupper():
+                continue
+            block.kind, block.level, block.number = "heading", 2, ""
+            self.note(
+                block.line,
+                f"đề mục '{_quote(block.text)}' không có số thứ tự (xếp là đề mục cấp 2)",
+            )
+
+    # -- page-break continuations ----------------------------------------------------------
+
+    def merge_continuations(self, blocks: list[_Block]) -> list[_Block]:
+        """Join paragraphs that continue an earlier paragraph cut by a page break."""
+        out: list[_Block] = []
+        owner: list[_Block] = []
+        recent: list[_Block] = []
+        for idx, block in enumerate(blocks):
+            block.index = block.last_index = idx
+            recent = [
+                b for b in recent if idx - b.last_index <= _CONTINUATION_WINDOW and _is_open(b.text)
+            ]
+            target = self.continuation_target(block, idx, blocks, owner, recent)
+            if target is not None:
+                label = _KIND_LABELS.get(target.kind, "đoạn")
+                self.note(
+                    block.line,
+                    f"đoạn '{_quote(block.text, 40)}' được nối vào {label} ở dòng {target.line}"
+                    " (ngắt trang)",
+                )
+                target.text += " " + block.text
+                target.last_index = idx
+                owner.append(target)
+                continue
+            self.flag_possible_continuation(block, idx, owner)
+            out.append(block)
+            owner.append(block)
+            if block.kind in _FRAGMENT_KINDS and _is_open(block.text):
+                recent.append(block)
+        return out
+
+    def continuation_target(
+        self,
+        block: _Block,
+        idx: int,
+        blocks: list[_Block],
+        owner: list[_Block],
+        recent: list[_Block],
+    ) -> _Block | None:
+        """The open paragraph that a lowercase-initial paragraph continues, if any."""
+        if block.kind != "p" or not block.text or not recent:
+            return None
+        if not (block.text[0].islower() or block.text[0].isdigit()):
+            return None
+        prev = owner[idx - 1] if idx else None
+        following = blocks[idx + 1] if idx + 1 < len(blocks) else None
+        if prev is not None and prev.kind == "def":
+            target = self.body_before_notes(idx, owner)
+            if target is not None and any(target is b for b in recent):
+                return target
+            body = [b for b in recent if b.kind != "def"]
+            return body[0] if body else None
+        if following is not None and following.kind == "def":
+            notes = [b for b in recent if b.kind == "def"]
+            if notes:
+                return notes[0]
+        strong = [b for b in recent if b.text.rstrip()[-1] in _STRONG_OPEN_END]
+        if strong:
+            return strong[0]
+        if prev is not None and any(prev is b for b in recent):
+            return prev
+        return recent[0]
+
+    @staticmethod
+    def body_before_notes(idx: int, owner: list[_Block]) -> _Block | None:
+        """The body paragraph just before the footnote area that ends at idx - 1."""
+        j = idx - 1
+        while j >= 0:
+            noteish = owner[j].kind == "def"
+            sandwiched = (
+                0 < j < idx - 1 and owner[j - 1].kind == "def" and owner[j + 1].kind == "def"
+            )
+            if not (noteish or sandwiched):
+                break
+            j -= 1
+        if j < 0 or idx - j > _CONTINUATION_WINDOW:
+            return None
+        return owner[j]
+
+    def flag_possible_continuation(self, block: _Block, idx: int, owner: list[_Block]) -> None:
+        """Note (without merging) a capitalised paragraph that may continue the previous one."""
+        if block.kind != "p" or not block.blank_before or idx == 0 or not block.text[:1].isupper():
+            return
+        prev = owner[idx - 1]
+        adjacent = prev.kind in _UPPER_MERGE_KINDS and prev.last_index == idx - 1
+        if adjacent and len(prev.text) >= 200 and _is_open(prev.text) and prev.text[-1].isalpha():
+            self.note(
+                block.line,
+                f"đoạn '{_quote(block.text, 40)}' có thể là phần tiếp của đoạn ở dòng"
+                f" {prev.line} (ngắt trang?); để nguyên thành đoạn riêng",
+            )
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render(self, blocks: list[_Block]) -> None:
+        """Render blocks to HTML, placing footnotes at their calls."""
+        used: set[int] = set()
+        queues = self.definition_queues(blocks)
+        for block in blocks:
+            if block.kind != "def":
+                for text in self.texts(block):
+                    for _, number in _iter_calls(text):
+                        queue = queues.get(number)
+                        if queue:
+                            used.add(id(queue.popleft()))
+        queues = self.definition_queues(blocks)
+        self.queues = queues
+        parts = [self.render_block(block, used) for block in blocks]
+        self.result.body_html = "\n".join(part for part in parts if part)
+
+    @staticmethod
+    def definition_queues(blocks: list[_Block]) -> dict[int, deque[_Block]]:
+        """Footnote definitions by number, in document order."""
+        queues: dict[int, deque[_Block]] = {}
+        for block in blocks:
+            if block.kind == "def":
+                queues.setdefault(block.fn, deque()).append(block)
+        return queues
+
+    def render_block(self, block: _Block, used: set[int]) -> str:
+        """HTML for one block."""
+        kind = block.kind
+        if kind == "heading":
+            return self.render_heading(block)
+        if kind == "appendix":
+            anchor = self.add_outline(1, "", block.text)
+            return f'<h2 class="appendix" id="{anchor}">{html.escape(block.text)}</h2>'
+        if kind == "def":
+            if id(block) in used:
+                return ""
+            self.note(block.line, f"nội dung chú thích {_sup(block.fn)} không có lời gọi tương ứng")
+            return f'<p class="unplaced">{_sup(block.fn)} {self.with_calls(block)}</p>'
+        if kind == "table":
+            return self.render_table(block)
+        css = {
+            "dash": "item-dash",
+            "star": "item-dash",
+            "plus": "item-plus",
+            "num": "item-num",
+            "itemnum": "item-num",
+            "appendix_title": "appendix-title",
+        }.get(kind)
+        attr = f' class="{css}"' if css else ""
+        return f"<p{attr}>{self.with_calls(block)}</p>"
+
+    def render_heading(self, block: _Block) -> str:
+        """HTML for a heading, with its number normalised and an anchor."""
+        tag = f"h{block.level + 1}"
+        anchor = self.add_outline(block.level, block.number, _plain(block.text))
+        prefix = f"{html.escape(block.number)}. " if block.number else ""
+        return f'<{tag} id="{anchor}">{prefix}{self.with_calls(block)}</{tag}>'
+
+    def add_outline(self, level: int, number: str, text: str) -> str:
+        """Register a heading in the outline; return its anchor."""
+        self.heading_count += 1
+        anchor = f"h-{self.heading_count}"
+        self.result.outline.append(OutlineItem(level, number, text, anchor))
+        return anchor
+
+    def render_table(self, block: _Block) -> str:
+        """HTML table with <th> header and numeric cells marked."""
+        rows = block.rows
+        out = ["<table>"]
+        if block.header and rows:
+            no, cells = rows[0]
+            head = "".join(f"<th>{self.with_calls_text(c, no)}</th>" for c in cells)
+            out.append(f"<thead><tr>{head}</tr></thead>")
+            rows = rows[1:]
+        out.append("<tbody>")
+        for no, cells in rows:
+            tds = []
+            for cell in cells:
+                css = ' class="num"' if _is_numeric_cell(cell) else ""
+                tds.append(f"<td{css}>{self.with_calls_text(cell, no)}</td>")
+            out.append(f"<tr>{''.join(tds)}</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+    def with_calls(self, block: _Block) -> str:
+        """Inline HTML of a block's text with footnotes placed."""
+        if block.kind == "def":
+            return _inline(block.text)
+        return self.with_calls_text(block.text, block.line)
+
+    def with_calls_text(self, text: str, line: int) -> str:
+        """Inline HTML of text; footnote calls become spans (or <sup> when undefined)."""
+        calls = list(_iter_calls(text))
+        if not calls:
+            return _inline(text)
+        mark = _sentinel(text)
+        pieces, pos, rendered = [], 0, []
+        for match, number in calls:
+            pieces.append(text[pos : match.start()])
+            pieces.append(f"{mark}{len(rendered)}{mark}")
+            rendered.append(self.place_footnote(number, line))
+            pos = match.end()
+        pieces.append(text[pos:])
+        out = _inline("".join(pieces))
+        return re.sub(f"{mark}([0-9]+){mark}", lambda m: rendered[int(m.group(1))], out)
+
+    def place_footnote(self, number: int, line: int) -> str:
+        """Span with the definition for a call, or <sup> and a note when it has none."""
+        queue = self.queues.get(number)
+        if not queue:
+            self.note(line, f"chú thích {_sup(number)} được gọi nhưng không có nội dung")
+            return f"<sup>{number}</sup>"
+        definition = queue.popleft()
+        self.result.footnote_count += 1
+        return f'<span class="footnote">{_inline(definition.text)}</span>'
+
+    # -- period ----------------------------------------------------------------------------
+
+    def finish_period(self) -> None:
+        """Bulletin month/year from the title, else from a heading such as 'THÁNG 02/2024'."""
+        if self.kind != "bulletin":
+            return
+        match = _PERIOD_RE.search(self.result.title)
+        if not match:
+            for item in self.result.outline:
+                match = _PERIOD_RE.search(item.text)
+                if match:
+                    self.note(0, f"Kỳ bản tin lấy từ đề mục '{_quote(item.text)}'")
+                    break
+        if match and 1 <= int(match.group(1)) <= 12:
+            self.result.period_month = int(match.group(1))
+            self.result.period_year = int(match.group(2))
+        else:
+            self.note(0, "Không xác định được tháng/năm của bản tin")

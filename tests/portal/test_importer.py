@@ -1,0 +1,382 @@
+"""Tests for the plain-text importer, against the four real seed documents."""
+
+import html
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portal.importer import ImportResult, import_text
+
+SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
+SEED_KINDS = {
+    "bulletin-2024-02-doson.txt": "bulletin",
+    "bulletin-2024-12-doson.txt": "bulletin",
+    "guidance-2024-haibatrung.txt": "guidance",
+    "report-2023-q1-haiphong.txt": "report",
+}
+KINDS = ("bulletin", "guidance", "report")
+
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾]")
+_SIMPLE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*>")
+
+
+def seed(name: str) -> str:
+    """Text of one seed document."""
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def imported(name: str) -> ImportResult:
+    """Import one seed with its kind."""
+    return import_text(seed(name), SEED_KINDS[name])
+
+
+def words(text: str) -> set[str]:
+    """Words of a text, ignoring markup (*, |, simple tags), superscripts and punctuation."""
+    text = _SIMPLE_TAG.sub(" ", text).replace("*", " ").replace("|", " ")
+    text = _SUPERSCRIPTS.sub(" ", text)
+    out = set()
+    for token in text.split():
+        start, end = 0, len(token)
+        while start < end and not token[start].isalnum():
+            start += 1
+        while end > start and not token[end - 1].isalnum():
+            end -= 1
+        if start < end:
+            out.add(token[start:end])
+    return out
+
+
+def result_text(result: ImportResult) -> str:
+    """All text a user can see in a result: body text content plus every field and note."""
+    body = html.unescape(re.sub(r"<[^>]+>", " ", result.body_html))
+    fields = [
+        result.type_name,
+        result.title,
+        result.authority_line,
+        result.signer_title,
+        result.signer_name,
+        *result.recipients,
+        *result.report,
+    ]
+    return " ".join([body, *fields])
+
+
+def missing_words(text: str, result: ImportResult) -> set[str]:
+    """Input words that appear nowhere in the result."""
+    return words(text) - words(result_text(result))
+
+
+def levels(result: ImportResult) -> dict[int, int]:
+    """Number of outline items per level."""
+    return dict(Counter(item.level for item in result.outline))
+
+
+def body_level_count(result: ImportResult, tag: str) -> int:
+    """Number of heading tags of one kind in the body."""
+    return len(re.findall(f"<{tag}[ >]", result.body_html))
+
+
+# -- outline -------------------------------------------------------------------------------
+
+
+def test_bulletin_february_outline_and_missing_dots():
+    result = imported("bulletin-2024-02-doson.txt")
+    assert levels(result) == {1: 3, 2: 6, 3: 6}
+    assert [i.number for i in result.outline if i.level == 1] == ["I", "II", "III"]
+    assert [i.number for i in result.outline if i.level == 3] == [
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+        "3.1",
+        "3.2",
+    ]
+    assert '<h4 id="h-7">1.1. Quan hệ đối tác chiến lược' in result.body_html
+    assert any(n.startswith("Dòng 21: đề mục '1.1 Quan hệ") for n in result.report)
+    assert any(n.startswith("Dòng 25: đề mục '1.2 Triển khai") for n in result.report)
+    assert result.type_name == "" and result.title == ""
+    assert (result.period_month, result.period_year) == (2, 2024)
+    assert result.footnote_count == 0
+
+
+def test_bulletin_december_outline_unnumbered_heading_and_missing_dots():
+    result = imported("bulletin-2024-12-doson.txt")
+    assert levels(result) == {1: 3, 2: 7, 3: 8}
+    assert [i.number for i in result.outline if i.level == 1] == ["I", "II", "III"]
+    unnumbered = [i for i in result.outline if i.number == ""]
+    assert [(i.level, i.text) for i in unnumbered] == [(2, "Thông tin tình hình trong nước")]
+    assert f'<h3 id="{unnumbered[0].anchor}">Thông tin tình hình trong nước</h3>' in (
+        result.body_html
+    )
+    assert '<h3 id="h-2">1. Một số kết quả chuyến tham dự' in result.body_html
+    assert '<h3 id="h-4">3. Thủ tướng Phạm Minh Chính' in result.body_html
+    assert any(
+        n.startswith("Dòng 5: đề mục '1 Một số") and "thiếu dấu chấm" in n for n in result.report
+    )
+    assert any(n.startswith("Dòng 15: đề mục '3 Thủ tướng") for n in result.report)
+    assert any(n.startswith("Dòng 26: đề mục 'Thông tin tình hình") for n in result.report)
+    assert result.type_name == "BẢN TIN"
+    assert result.title == "THÔNG TIN SINH HOẠT CHI BỘ THÁNG 12 NĂM 2024"
+    assert (result.period_month, result.period_year) == (12, 2024)
+    assert "BẢN TIN" not in result.body_html and "-----" not in result.body_html
+
+
+def test_guidance_outline():
+    result = imported("guidance-2024-haibatrung.txt")
+    assert levels(result) == {1: 3, 2: 2, 3: 13, 4: 6}
+    assert body_level_count(result, "h5") == 6
+    fifth = next(i for i in result.outline if i.number == "2.8.5")
+    assert fifth.text == "Về an ninh, quốc phòng"
+    assert f'<h5 id="{fifth.anchor}">2.8.5. <em>Về an ninh, quốc phòng</em></h5>' in (
+        result.body_html
+    )
+    assert result.type_name == "HƯỚNG DẪN"
+    assert result.title.startswith("Tuyên truyền kết quả phát triển kinh tế - xã hội năm 2023")
+    assert '<p class="item-num">1. Khẳng định sự đúng đắn' in result.body_html
+    assert '<p class="item-dash"><em>Lĩnh vực Văn hóa - thông tin' in result.body_html
+
+
+def test_report_outline_includes_appendix():
+    result = imported("report-2023-q1-haiphong.txt")
+    assert levels(result) == {1: 4, 2: 5}
+    assert [(i.number, i.text) for i in result.outline if i.level == 1][-1] == ("", "PHỤ LỤC")
+    assert '<h2 class="appendix" id="h-9">PHỤ LỤC</h2>' in result.body_html
+    assert (
+        '<p class="appendix-title">Một số chỉ tiêu kinh tế - xã hội quý I năm 2023</p>'
+        in result.body_html
+    )
+    assert '<p class="item-num">(1) Về công tác tổ chức, cán bộ</p>' in result.body_html
+    assert "<strong>hoàn thành trong quý II năm 2023</strong>" in result.body_html
+
+
+def test_anchors_are_unique_and_in_body():
+    for name in SEED_KINDS:
+        result = imported(name)
+        anchors = [item.anchor for item in result.outline]
+        assert len(anchors) == len(set(anchors))
+        for anchor in anchors:
+            assert f'id="{anchor}"' in result.body_html
+
+
+# -- footnotes -----------------------------------------------------------------------------
+
+
+def test_report_places_all_27_footnotes():
+    result = imported("report-2023-q1-haiphong.txt")
+    assert result.footnote_count == 27
+    assert result.body_html.count('<span class="footnote">') == 27
+    assert "unplaced" not in result.body_html
+    assert not re.search("[¹²³⁴⁵⁶⁷⁸⁹⁰]", result.body_html)
+    assert 'của Trung ương<span class="footnote">Kế hoạch của Ban Thường vụ' in result.body_html
+    # Definition ² was cut by a page break; its continuation (line 25) is appended.
+    assert "Chỉ thị số 18-CT/TW, ngày 26/10/2022 của Ban Bí thư" in result.body_html
+    assert any(n.startswith("Dòng 25:") and "dòng 17" in n for n in result.report)
+    # A body paragraph cut by footnotes continues after them (line 23 + line 43).
+    assert "kết nạp được 54/350 đảng viên mới" in result.body_html
+
+
+def test_guidance_footnotes_and_nonstandard_markers():
+    result = imported("guidance-2024-haibatrung.txt")
+    assert result.footnote_count == 9
+    assert "<sup>" not in result.body_html
+    # ⁽⁴⁾ is followed by a dash list that belongs to it.
+    assert 'trên địa bàn quận<span class="footnote">- Dự án xây dựng đường nối' in (
+        result.body_html
+    )
+    assert "Vĩnh Tuy: 39 hộ</span>; chuẩn bị" in result.body_html
+    # 5 and 6 are written "(5)", "(6)" with ordinary digits: placed, and reported.
+    assert any(n.startswith("Dòng 131: '(5)'") for n in result.report)
+    assert any(n.startswith("Dòng 133: '(6)'") for n in result.report)
+    assert 'hết hạn<span class="footnote">Kết quả 41 bảng quảng cáo' in result.body_html
+    # Paragraph split around footnote ⁷ is joined again.
+    assert "đã chủ động tham gia các cuộc thi Quốc tế" in result.body_html
+
+
+def test_missing_definition_is_kept_as_sup_and_reported():
+    text = "I. MỘT\n\nĐoạn có lời gọi⁽⁴⁾ và thêm⁵ nữa.\n\n⁽⁴⁾ Nội dung bốn.\n"
+    result = import_text(text, "guidance")
+    assert result.footnote_count == 1
+    assert '<span class="footnote">Nội dung bốn.</span>' in result.body_html
+    assert "thêm<sup>5</sup> nữa." in result.body_html
+    assert "Dòng 3: chú thích ⁵ được gọi nhưng không có nội dung" in result.report
+
+
+def test_definition_without_call_is_unplaced_and_reported():
+    result = import_text("Đoạn văn.\n³ Chú thích lạc.\n", "report")
+    assert '<p class="unplaced">³ Chú thích lạc.</p>' in result.body_html
+    assert any(n.startswith("Dòng 2: nội dung chú thích ³ không có lời gọi") for n in result.report)
+    assert result.footnote_count == 0
+
+
+def test_bulletins_have_no_footnotes():
+    for name in ("bulletin-2024-02-doson.txt", "bulletin-2024-12-doson.txt"):
+        result = imported(name)
+        assert result.footnote_count == 0
+        assert "footnote" not in result.body_html
+
+
+# -- table ---------------------------------------------------------------------------------
+
+
+def test_report_table():
+    result = imported("report-2023-q1-haiphong.txt")
+    assert result.body_html.count("<table>") == 1
+    table = re.search(r"<table>.*?</table>", result.body_html, re.S).group(0)
+    head = re.search(r"<thead><tr>(.*?)</tr></thead>", table).group(1)
+    assert re.findall(r"<th>(.*?)</th>", head)[:3] == ["TT", "Chỉ tiêu", "Đơn vị tính"]
+    assert len(re.findall(r"<th>", head)) == 7
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    assert len(rows) == 16
+    first_cells = [re.match(r"<td[^>]*>(.*?)</td>", row).group(1) for row in rows]
+    assert [c for c in first_cells if c] == [str(n) for n in range(1, 9)]
+    assert '<td class="num">116.442,134</td>' in table
+    assert '<td class="num">12,7 - 13</td>' in table
+    assert '<td class="num">-</td>' in table
+    assert "<td><em>Bao gồm:</em></td>" in table
+    assert "<td>Tỷ đồng</td>" in table
+    assert "---" not in table
+
+
+# -- closing block -------------------------------------------------------------------------
+
+
+def test_guidance_recipients_and_signer():
+    result = imported("guidance-2024-haibatrung.txt")
+    assert result.recipients == [
+        "Ban Tuyên giáo Thành ủy,",
+        "Thường trực Quận ủy,",
+        "UBND Quận,",
+        "Các Ban XD Đảng và Văn phòng QU,",
+        "UBMTTQ và các tổ chức CT – XH Quận,",
+        "Các phòng, ban, ngành Quận,",
+        "Các TCCS Đảng trực thuộc,",
+        "Lưu BTGQU.",
+    ]
+    assert result.authority_line == "K/T TRƯỞNG BAN"
+    assert result.signer_title == "PHÓ TRƯỞNG BAN"
+    assert result.signer_name == "Ngô Hồng Anh"
+    assert "Dòng 306: ghi chú '<để báo cáo>' trong phần nơi nhận không đặt được" in result.report
+    assert any(n.startswith("Dòng 308: ghi chú '<để phối hợp thực hiện>'") for n in result.report)
+    assert "Nơi nhận" not in result.body_html and "Ngô Hồng Anh" not in result.body_html
+
+
+def test_report_recipients_and_signer():
+    result = imported("report-2023-q1-haiphong.txt")
+    assert len(result.recipients) == 9
+    assert result.recipients[0] == 'Bộ Chính trị, Ban Bí thư "để báo cáo",'
+    assert result.recipients[-1] == "Lưu Văn phòng Thành ủy."
+    assert result.signer_name == "Đỗ Mạnh Hiến"
+    assert result.authority_line == "" and result.signer_title == ""
+    assert any("không tìm thấy chức vụ người ký" in n for n in result.report)
+    assert result.body_html.index("phân cấp giữa các cấp chính quyền") < result.body_html.index(
+        "PHỤ LỤC"
+    )
+    assert "Đỗ Mạnh Hiến" not in result.body_html
+
+
+# -- nothing lost, escaping, speed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SEED_KINDS))
+def test_every_seed_word_is_kept(name):
+    text = seed(name)
+    assert missing_words(text, import_text(text, SEED_KINDS[name])) == set()
+
+
+@pytest.mark.parametrize("name", sorted(SEED_KINDS))
+def test_only_known_tags_and_classes(name):
+    body = imported(name).body_html
+    tags = set(re.findall(r"</?([a-z0-9]+)", body))
+    assert tags <= {"h2", "h3", "h4", "h5", "p", "span", "strong", "em", "sup", "table"} | {
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+    classes = set(re.findall(r'class="([^"]+)"', body))
+    allowed = {"footnote", "item-dash", "item-plus", "item-num", "unplaced", "appendix-title"}
+    assert classes <= allowed | {"appendix", "num"}
+
+
+def test_input_html_is_escaped():
+    text = 'Đoạn <script>alert("x")</script> và <b onclick="x">đậm</b> <i>nghiêng</i>.'
+    body = import_text(text, "report").body_html
+    assert "<em>nghiêng</em>" in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "&lt;b onclick=&quot;x&quot;&gt;đậm&lt;/b&gt;" in body
+    assert re.sub(r"</?(p|em)>", "", body).count("<") == 0
+
+
+def test_longest_seed_imports_quickly():
+    text = seed("guidance-2024-haibatrung.txt")
+    start = time.perf_counter()
+    import_text(text, "guidance")
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*a " * 20000,
+        "<i>" * 20000 + "x",
+        "**" * 20000,
+        "¹" * 20000,
+        "x¹ " * 20000,
+        "| a | b |\n" * 5000,
+        "1 Một\n" * 5000,
+        ("tiếp theo\n\n" * 5000),
+    ],
+)
+def test_adversarial_inputs_are_fast(text):
+    start = time.perf_counter()
+    result = import_text(text, "report")
+    assert time.perf_counter() - start < 3
+    assert missing_words(text, result) == set()
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "unknown", ""])
+def test_odd_kinds_and_empty_text(kind):
+    for text in ("", "\n\n", "BÁO CÁO", "Nơi nhận:", "PHỤ LỤC", "|", "⁽"):
+        result = import_text(text, kind)
+        assert isinstance(result, ImportResult)
+        assert missing_words(text, result) == set()
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(), kind=st.sampled_from(KINDS))
+def test_arbitrary_text_never_raises_and_keeps_words(text, kind):
+    result = import_text(text, kind)
+    assert isinstance(result, ImportResult)
+    assert missing_words(text, result) == set()
+
+
+_SEED_LINES = sorted(
+    {line for name in SEED_KINDS for line in seed(name).splitlines()} if SEEDS.is_dir() else {""}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    picks=st.lists(st.integers(min_value=0, max_value=len(_SEED_LINES) - 1), max_size=60),
+    blank=st.booleans(),
+    kind=st.sampled_from(KINDS),
+    shuffle_seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_shuffled_seed_lines_keep_words(picks, blank, kind, shuffle_seed):
+    lines = [_SEED_LINES[i] for i in picks]
+    random.Random(shuffle_seed).shuffle(lines)
+    text = ("\n\n" if blank else "\n").join(lines)
+    start = time.perf_counter()
+    result = import_text(text, kind)
+    assert time.perf_counter() - start < 2
+    assert missing_words(text, result) == set()
