@@ -10,10 +10,6 @@ from portal.demo.tree import DEMO_PASSWORD
 from portal.models import Document, Receipt
 from portal.services.demo import demo_tree_load
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still
-# plain synchronous calls made between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,12 +26,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(scope="module")
 def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # are still plain synchronous calls made between browser steps.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def _login(browser: Browser, live_server, username: str, *, mobile: bool = False) -> Page:
