@@ -273,9 +273,10 @@ class _Importer:
         if not known:
             self.note(0, f"Loại văn bản '{_quote(self.kind, 30)}' không được hỗ trợ")
         if idx < len(self.lines) and self.is_type_line(self.lines[idx]):
-            self.result.type_name = " ".join(self.lines[idx].replace("*", " ").split()).upper()
+            # Kept as written: the words of the input are never rewritten away.
+            self.result.type_name = " ".join(self.lines[idx].replace("*", " ").split())
             expected = KIND_TYPE_NAMES.get(self.kind)
-            if known and self.result.type_name != expected:
+            if known and self.result.type_name.upper() != expected:
                 self.note(idx + 1, f"tên loại '{self.result.type_name}' khác loại đã chọn")
             idx = self.skip_blank(idx + 1)
             while idx < len(self.lines) and _SEPARATOR_RE.match(self.lines[idx]):
