@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint system-check migrate demo
+.PHONY: run test lint system-check migrate demo bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,7 +25,10 @@ migrate: system-check
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The background worker renders approved documents; it stops with the server.
 run: demo
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
@@ -35,4 +38,10 @@ lint: $(STAMP)
 test: system-check lint
 	@command -v pdftotext >/dev/null || { echo "Thiếu poppler-utils (apt-get install poppler-utils)."; exit 1; }
 	@test -x /usr/bin/chromium || { echo "Thiếu chromium cho kiểm thử trình duyệt (apt-get install chromium)."; exit 1; }
+	@command -v soffice >/dev/null || { echo "Thiếu LibreOffice cho kiểm thử bản Word (apt-get install libreoffice-writer-nogui)."; exit 1; }
 	$(VENV)/bin/pytest
+
+# Speed and memory figures (not part of the tests): needs wrk, and LibreOffice for the baseline.
+bench: system-check
+	@command -v wrk >/dev/null || { echo "Thiếu wrk (apt-get install wrk)."; exit 1; }
+	$(PY) bench/run.py

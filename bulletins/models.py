@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Document
 
@@ -13,15 +14,15 @@ class Bulletin(models.Model):
         Document, primary_key=True, on_delete=models.CASCADE, related_name="bulletin"
     )
     period_month = models.PositiveSmallIntegerField(
-        "tháng", validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     period_year = models.PositiveSmallIntegerField(
-        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
 
     class Meta:
-        verbose_name = "bản tin"
-        verbose_name_plural = "bản tin"
+        verbose_name = _("bản tin")
+        verbose_name_plural = _("bản tin")
 
     def __str__(self) -> str:
         return f"Bản tin tháng {self.period_month}/{self.period_year}"

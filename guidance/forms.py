@@ -1,6 +1,7 @@
 """Guidance and quarterly report editing forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DocumentForm
 from portal.models import Document
@@ -10,7 +11,7 @@ class GuidanceForm(DocumentForm):
     kind_fields = ("based_on",)
 
     based_on = forms.ModelChoiceField(
-        label="Căn cứ hướng dẫn cấp trên",
+        label=_("Căn cứ hướng dẫn cấp trên"),
         queryset=Document.objects.none(),
         required=False,
     )
@@ -28,5 +29,5 @@ class GuidanceForm(DocumentForm):
 class ReportForm(DocumentForm):
     kind_fields = ("quarter", "year")
 
-    quarter = forms.IntegerField(label="Quý", min_value=1, max_value=4)
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    quarter = forms.IntegerField(label=_("Quý"), min_value=1, max_value=4)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)

@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Document
 
@@ -18,12 +19,12 @@ class Guidance(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="guidance_issued_under",
-        verbose_name="căn cứ hướng dẫn",
+        verbose_name=_("căn cứ hướng dẫn"),
     )
 
     class Meta:
-        verbose_name = "hướng dẫn"
-        verbose_name_plural = "hướng dẫn"
+        verbose_name = _("hướng dẫn")
+        verbose_name_plural = _("hướng dẫn")
 
     def __str__(self) -> str:
         return f"Hướng dẫn {self.document_id}"
@@ -36,15 +37,15 @@ class Report(models.Model):
         Document, primary_key=True, on_delete=models.CASCADE, related_name="report"
     )
     quarter = models.PositiveSmallIntegerField(
-        "quý", validators=[MinValueValidator(1), MaxValueValidator(4)]
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     year = models.PositiveSmallIntegerField(
-        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
 
     class Meta:
-        verbose_name = "báo cáo quý"
-        verbose_name_plural = "báo cáo quý"
+        verbose_name = _("báo cáo quý")
+        verbose_name_plural = _("báo cáo quý")
 
     def __str__(self) -> str:
         return f"Báo cáo quý {self.quarter}/{self.year}"

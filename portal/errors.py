@@ -1,6 +1,7 @@
 """Error pages in Vietnamese, carrying the refusal's own message where there is one."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def _page(request, status: int, title: str, exception=None):
@@ -10,16 +11,16 @@ def _page(request, status: int, title: str, exception=None):
 
 
 def bad_request(request, exception=None):
-    return _page(request, 400, "Yêu cầu không hợp lệ", exception)
+    return _page(request, 400, _("Yêu cầu không hợp lệ"), exception)
 
 
 def forbidden(request, exception=None):
-    return _page(request, 403, "Bạn không có quyền thực hiện thao tác này", exception)
+    return _page(request, 403, _("Bạn không có quyền thực hiện thao tác này"), exception)
 
 
 def not_found(request, exception=None):
-    return _page(request, 404, "Không tìm thấy trang hoặc văn bản", None)
+    return _page(request, 404, _("Không tìm thấy trang hoặc văn bản"), None)
 
 
 def server_error(request):
-    return _page(request, 500, "Hệ thống gặp lỗi, xin thử lại sau")
+    return _page(request, 500, _("Hệ thống gặp lỗi, xin thử lại sau"))

@@ -1,6 +1,7 @@
 """Forms validate input and hand cleaned data to services; they save nothing themselves."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.models import Document, Organisation
@@ -28,18 +29,18 @@ class DocumentForm(forms.Form):
     kind_fields: tuple[str, ...] = ()
 
     issuer = forms.ModelChoiceField(
-        label="Đơn vị ban hành", queryset=Organisation.objects.none(), empty_label=None
+        label=_("Đơn vị ban hành"), queryset=Organisation.objects.none(), empty_label=None
     )
-    title = forms.CharField(label="Tiêu đề / trích yếu", max_length=500)
-    body = forms.CharField(label="Nội dung", required=False, widget=BodyWidget())
+    title = forms.CharField(label=_("Tiêu đề / trích yếu"), max_length=500)
+    body = forms.CharField(label=_("Nội dung"), required=False, widget=BodyWidget())
     recipients = forms.CharField(
-        label="Nơi nhận (mỗi dòng một nơi)",
+        label=_("Nơi nhận (mỗi dòng một nơi)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    authority_line = forms.CharField(label="Quyền hạn ký", max_length=100, required=False)
-    signer_title = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
-    signer_name = forms.CharField(label="Người ký", max_length=100, required=False)
+    authority_line = forms.CharField(label=_("Quyền hạn ký"), max_length=100, required=False)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
 
     def __init__(self, *args, user=None, issuers=None, document: Document | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,21 +68,21 @@ def form_class_for(kind: str) -> type[DocumentForm]:
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do trả lại",
+        label=_("Lý do trả lại"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Phải nêu lý do trả lại văn bản."},
+        error_messages={"required": _("Phải nêu lý do trả lại văn bản.")},
     )
 
 
 class ImportForm(forms.Form):
     """A plain-text file like the seeds, imported into a new draft."""
 
-    kind = forms.ChoiceField(label="Loại văn bản", choices=Document.Kind.choices)
+    kind = forms.ChoiceField(label=_("Loại văn bản"), choices=Document.Kind.choices)
     issuer = forms.ModelChoiceField(
-        label="Đơn vị ban hành", queryset=Organisation.objects.none(), empty_label=None
+        label=_("Đơn vị ban hành"), queryset=Organisation.objects.none(), empty_label=None
     )
-    file = forms.FileField(label="Tệp văn bản (.txt, UTF-8)")
+    file = forms.FileField(label=_("Tệp văn bản (.txt, UTF-8)"))
 
     def __init__(self, *args, issuers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,14 +93,14 @@ class ImportForm(forms.Form):
 
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("Tệp quá lớn để nhập.")
+            raise forms.ValidationError(_("Tệp quá lớn để nhập."))
         raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(
-                "Tệp không phải văn bản thuần (UTF-8). Hãy lưu tệp dưới dạng .txt rồi thử lại."
+                _("Tệp không phải văn bản thuần (UTF-8). Hãy lưu tệp dưới dạng .txt rồi thử lại.")
             ) from exc
         if "\x00" in text or not text.strip():
-            raise forms.ValidationError("Tệp không phải văn bản thuần hoặc không có nội dung.")
+            raise forms.ValidationError(_("Tệp không phải văn bản thuần hoặc không có nội dung."))
         return text

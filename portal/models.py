@@ -3,33 +3,34 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
     """A node of the Party organisation tree; levels are data, not code."""
 
     class Kind(models.TextChoices):
-        COMMITTEE = "committee", "Cấp ủy"
-        DEPARTMENT = "department", "Ban tham mưu"
-        GRASSROOTS = "grassroots", "Tổ chức cơ sở đảng"
-        CELL = "cell", "Chi bộ"
+        COMMITTEE = "committee", _("Cấp ủy")
+        DEPARTMENT = "department", _("Ban tham mưu")
+        GRASSROOTS = "grassroots", _("Tổ chức cơ sở đảng")
+        CELL = "cell", _("Chi bộ")
 
-    code = models.SlugField("mã", max_length=50, unique=True)
-    name = models.CharField("tên", max_length=200)
-    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     # Materialised path of primary keys ("/1/4/9/"), kept by services.organisations.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    parent_line = models.CharField("dòng cấp trên", max_length=200, blank=True)
-    print_name = models.CharField("tên in trên văn bản", max_length=200, blank=True)
-    symbol = models.CharField("ký hiệu", max_length=30, blank=True)
-    place = models.CharField("địa danh", max_length=100, blank=True)
+    parent_line = models.CharField(_("dòng cấp trên"), max_length=200, blank=True)
+    print_name = models.CharField(_("tên in trên văn bản"), max_length=200, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=30, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "tổ chức"
-        verbose_name_plural = "tổ chức"
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -45,11 +46,11 @@ class Membership(models.Model):
     """A user's role in one organisation; a user may hold several."""
 
     class Role(models.TextChoices):
-        EDITOR = "editor", "Chuyên viên"
-        HEAD = "head", "Lãnh đạo ban"
-        APPROVER = "approver", "Thường trực duyệt"
-        READER = "reader", "Bí thư chi bộ"
-        ADMIN = "admin", "Quản trị"
+        EDITOR = "editor", _("Chuyên viên")
+        HEAD = "head", _("Lãnh đạo ban")
+        APPROVER = "approver", _("Thường trực duyệt")
+        READER = "reader", _("Bí thư chi bộ")
+        ADMIN = "admin", _("Quản trị")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -57,11 +58,11 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
 
     class Meta:
-        verbose_name = "thành viên"
-        verbose_name_plural = "thành viên"
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="unique_membership_role"
@@ -76,18 +77,18 @@ class Document(models.Model):
     """The part every kind shares: issuer, title, status, revisions, number, PDF."""
 
     class Kind(models.TextChoices):
-        BULLETIN = "bulletin", "Bản tin"
-        GUIDANCE = "guidance", "Hướng dẫn"
-        REPORT = "report", "Báo cáo"
+        BULLETIN = "bulletin", _("Bản tin")
+        GUIDANCE = "guidance", _("Hướng dẫn")
+        REPORT = "report", _("Báo cáo")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Bản nháp"
-        SUBMITTED = "submitted", "Chờ duyệt"
-        RETURNED = "returned", "Bị trả lại"
-        APPROVED = "approved", "Đã duyệt"
-        PUBLISHED = "published", "Đã ban hành"
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Chờ duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+        APPROVED = "approved", _("Đã duyệt")
+        PUBLISHED = "published", _("Đã ban hành")
 
-    kind = models.CharField("loại văn bản", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("loại văn bản"), max_length=20, choices=Kind.choices)
     issuer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="issued_documents"
     )
@@ -95,7 +96,7 @@ class Document(models.Model):
     audience = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="audience_documents"
     )
-    title = models.CharField("tiêu đề / trích yếu", max_length=500)
+    title = models.CharField(_("tiêu đề / trích yếu"), max_length=500)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     step = models.PositiveSmallIntegerField(default=0)
     current_revision = models.ForeignKey(
@@ -104,13 +105,12 @@ class Document(models.Model):
     approved_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    number = models.CharField("số", max_length=50, blank=True)
-    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
-    recipients = models.TextField("nơi nhận", blank=True)
-    authority_line = models.CharField("quyền hạn ký", max_length=100, blank=True)
-    signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True)
-    signer_name = models.CharField("người ký", max_length=100, blank=True)
-    pdf = models.FileField(upload_to="pdf/%Y/", blank=True)
+    number = models.CharField(_("số"), max_length=50, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    authority_line = models.CharField(_("quyền hạn ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -119,8 +119,8 @@ class Document(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "văn bản"
-        verbose_name_plural = "văn bản"
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["status", "audience"])]
         constraints = [
@@ -147,6 +147,12 @@ class Revision(models.Model):
     body_html = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The official files of an approved revision, rendered once in the background.
+    pdf = models.FileField(upload_to="rendered/%Y/", blank=True)
+    docx = models.FileField(upload_to="rendered/%Y/", blank=True)
+    pdf_etag = models.CharField(max_length=64, blank=True)
+    docx_etag = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["document", "number"]
@@ -162,15 +168,17 @@ class WorkflowEvent(models.Model):
     """An append-only record of one transition or action on a document."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "Tạo bản nháp"
-        IMPORT = "import", "Nhập từ tệp"
-        EDIT = "edit", "Sửa"
-        SUBMIT = "submit", "Trình duyệt"
-        FORWARD = "forward", "Chuyển cấp trên"
-        RETURN = "return", "Trả lại"
-        APPROVE = "approve", "Phê duyệt"
-        PUBLISH = "publish", "Ban hành"
-        PUBLISH_IMPORTED = "publish_imported", "Ghi nhận văn bản đã ban hành"
+        CREATE = "create", _("Tạo bản nháp")
+        IMPORT = "import", _("Nhập từ tệp")
+        EDIT = "edit", _("Sửa")
+        SUBMIT = "submit", _("Trình duyệt")
+        FORWARD = "forward", _("Chuyển cấp trên")
+        RETURN = "return", _("Trả lại")
+        APPROVE = "approve", _("Phê duyệt")
+        PUBLISH = "publish", _("Ban hành")
+        PUBLISH_IMPORTED = "publish_imported", _("Ghi nhận văn bản đã ban hành")
+        RENDER = "render", _("Tạo bản PDF và Word")
+        RENDER_FAILED = "render_failed", _("Không tạo được bản in")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

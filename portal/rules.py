@@ -54,8 +54,8 @@ def is_last_step(user, document: Document) -> bool:
 
 
 @rules.predicate
-def has_stored_pdf(user, document: Document) -> bool:
-    return bool(document.pdf)
+def has_approved_revision(user, document: Document) -> bool:
+    return document.approved_revision_id is not None
 
 
 can_edit_document = is_issuer_editor & is_editable
@@ -75,5 +75,5 @@ ACTIONS: dict[str, rules.Predicate] = {
     "return": can_review_document,
     "approve": can_approve_document,
     "publish": can_publish_document,
-    "download": has_stored_pdf,
+    "download": has_approved_revision,
 }

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles
 from portal.models import Document, Membership, Revision
@@ -31,18 +32,23 @@ def _visibility(user) -> Q:
     return condition
 
 
-def documents_visible_to(user) -> QuerySet[Document]:
-    """Documents the user may open, with what list pages and rules need already joined."""
+def _scoped(user) -> QuerySet[Document]:
     queryset = Document.objects.select_related(
         "issuer", "audience", "bulletin", "guidance", "report"
-    ).prefetch_related(
-        Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id"))
     )
     if not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(_visibility(user)).distinct()
+    # Every condition is on the document or its single issuer: no duplicate rows.
+    return queryset.filter(_visibility(user))
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    """Documents the user may open, with what list pages and rules need already joined."""
+    return _scoped(user).prefetch_related(
+        Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id"))
+    )
 
 
 def published_for_reader(user) -> QuerySet[Document]:
@@ -53,21 +59,27 @@ def published_for_reader(user) -> QuerySet[Document]:
 def get_document_for_user(user, pk: int, *, action: str = "view") -> Document:
     """The document if the user may see it (else 404) and do the action (else 403)."""
     try:
-        document = documents_visible_to(user).get(pk=pk)
+        document = _scoped(user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Không tìm thấy văn bản.") from exc
+        raise Http404(_("Không tìm thấy văn bản.")) from exc
     if not ACTIONS[action].test(user, document):
-        raise PermissionDenied(_REFUSALS.get(action, "Bạn không có quyền thực hiện thao tác này."))
+        raise PermissionDenied(
+            _REFUSALS.get(action, _("Bạn không có quyền thực hiện thao tác này."))
+        )
     return document
 
 
 _REFUSALS = {
-    "edit": "Chỉ chuyên viên của ban ban hành được sửa văn bản đang là bản nháp hoặc bị trả lại.",
-    "submit": "Chỉ chuyên viên của ban ban hành được trình văn bản nháp hoặc bị trả lại.",
-    "upload_image": "Chỉ chuyên viên của ban ban hành được tải ảnh vào văn bản đang soạn.",
-    "forward": "Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản.",
-    "return": "Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản.",
-    "approve": "Văn bản không chờ bạn phê duyệt, hoặc bạn đã tham gia soạn văn bản.",
-    "publish": "Chỉ văn bản đã được phê duyệt mới được ban hành, bởi ban ban hành hoặc cấp duyệt.",
-    "download": "Văn bản chưa có bản PDF chính thức (chưa được phê duyệt).",
+    "edit": _(
+        "Chỉ chuyên viên của ban ban hành được sửa văn bản đang là bản nháp hoặc bị trả lại."
+    ),
+    "submit": _("Chỉ chuyên viên của ban ban hành được trình văn bản nháp hoặc bị trả lại."),
+    "upload_image": _("Chỉ chuyên viên của ban ban hành được tải ảnh vào văn bản đang soạn."),
+    "forward": _("Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản."),
+    "return": _("Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản."),
+    "approve": _("Văn bản không chờ bạn phê duyệt, hoặc bạn đã tham gia soạn văn bản."),
+    "publish": _(
+        "Chỉ văn bản đã được phê duyệt mới được ban hành, bởi ban ban hành hoặc cấp duyệt."
+    ),
+    "download": _("Văn bản chưa có bản PDF chính thức (chưa được phê duyệt)."),
 }

@@ -16,7 +16,8 @@ portal_patterns = [
     path("van-ban/anh/", views.image_upload, name="image_upload"),
     path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
     path("van-ban/<int:pk>/sua/", views.document_edit, name="document_edit"),
-    path("van-ban/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("van-ban/<int:pk>/pdf/", views.document_file, {"fmt": "pdf"}, name="document_pdf"),
+    path("van-ban/<int:pk>/docx/", views.document_file, {"fmt": "docx"}, name="document_docx"),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 

@@ -1,7 +1,6 @@
 """Thin views: decorators, access lookup, form, service, redirect."""
 
 import uuid
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,15 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image, UnidentifiedImageError
 
 from portal.access import held_roles
+from portal.downloads import signed_url
 from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
-from portal.models import Document, DocumentImage, Membership, Organisation
+from portal.models import Document, DocumentImage, Membership, Organisation, Revision
 from portal.rules import ACTIONS
 from portal.selectors import documents_visible_to, get_document_for_user, published_for_reader
 from portal.services import workflow
@@ -79,7 +82,7 @@ def library(request):
                 published_at__year=year_part, published_at__month=month_part
             )
         except ValueError:
-            messages.error(request, "Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng.")
+            messages.error(request, _("Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng."))
     if issuer:
         documents = documents.filter(issuer__code=issuer)
     issuers = Organisation.objects.filter(
@@ -94,10 +97,10 @@ def library(request):
 @require_http_methods(["GET", "POST"])
 def document_new(request, kind: str):
     if kind not in KINDS:
-        raise Http404("Không có loại văn bản này.")
+        raise Http404(_("Không có loại văn bản này."))
     issuers = editor_departments(request.user)
     if not issuers.exists():
-        raise PermissionDenied("Chỉ chuyên viên của ban tuyên giáo được soạn văn bản.")
+        raise PermissionDenied(_("Chỉ chuyên viên của ban tuyên giáo được soạn văn bản."))
     form = form_class_for(kind)(request.POST or None, user=request.user, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         document = document_create(
@@ -109,7 +112,7 @@ def document_new(request, kind: str):
             fields=form.shared_data(),
             kind_fields=form.kind_data(),
         )
-        messages.success(request, "Đã lưu bản nháp.")
+        messages.success(request, _("Đã lưu bản nháp."))
         return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "kind_label": Document.Kind(kind).label}
@@ -143,7 +146,7 @@ def document_edit(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Đã lưu bản sửa mới.")
+            messages.success(request, _("Đã lưu bản sửa mới."))
             return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "document": document, "kind_label": document.get_kind_display()}
@@ -175,7 +178,7 @@ def document_transition(request, pk: int, action: str):
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 return document_detail(
-                    request, pk, error="Phải nêu lý do trả lại văn bản.", status=400
+                    request, pk, error=_("Phải nêu lý do trả lại văn bản."), status=400
                 )
             workflow.document_return(
                 document=document, actor=request.user, reason=form.cleaned_data["reason"]
@@ -183,25 +186,49 @@ def document_transition(request, pk: int, action: str):
         elif action in TRANSITIONS:
             TRANSITIONS[action](document=document, actor=request.user)
         else:
-            raise Http404("Không có thao tác này.")
+            raise Http404(_("Không có thao tác này."))
     except ValidationError as exc:
         return document_detail(request, pk, error=" ".join(exc.messages), status=409)
-    messages.success(request, "Đã cập nhật trạng thái văn bản.")
+    messages.success(request, _("Đã cập nhật trạng thái văn bản."))
     return redirect("portal:document_detail", pk=pk)
+
+
+RENDERED = {
+    "pdf": ("application/pdf", gettext_lazy("bản PDF")),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        gettext_lazy("bản Word"),
+    ),
+}
 
 
 @login_required
 @require_GET
-def document_pdf(request, pk: int):
+def document_file(request, pk: int, fmt: str):
+    """Check access, record the receipt, hand over a signed link to the stored file."""
     document = get_document_for_user(request.user, pk, action="download")
-    workflow.receipt_record(document=document, user=request.user)
-    filename = f"{document.get_kind_display()} {document.number or document.pk}.pdf"
-    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"document-{document.pk}.pdf\"; filename*=UTF-8''"
-        f"{quote(filename.replace('/', '-'))}"
+    content_type, label = RENDERED[fmt]
+    revision = Revision.objects.only("pk", fmt, f"{fmt}_etag", "rendered_at").get(
+        pk=document.approved_revision_id
     )
-    return response
+    stored = getattr(revision, fmt)
+    if not stored:
+        context = {"document": document, "label": label}
+        response = render(request, "portal/rendering_pending.html", context, status=202)
+        response["Retry-After"] = "5"
+        return response
+    workflow.receipt_record(document=document, user=request.user)
+    with translation.override("vi"):
+        filename = f"{document.get_kind_display()} {document.number or document.pk}.{fmt}"
+    url = signed_url(
+        name=stored.name,
+        etag=getattr(revision, f"{fmt}_etag"),
+        modified=int(revision.rendered_at.timestamp()),
+        content_type=content_type,
+        filename=filename,
+        session_key=request.session.session_key or "",
+    )
+    return redirect(url)
 
 
 @login_required
@@ -212,9 +239,9 @@ def image_upload(request):
     )
     upload = request.FILES.get("upload")
     if upload is None:
-        return _upload_error("Không nhận được tệp ảnh.")
+        return _upload_error(_("Không nhận được tệp ảnh."))
     if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        return _upload_error("Ảnh quá lớn.")
+        return _upload_error(_("Ảnh quá lớn."))
     try:
         with Image.open(upload) as image:
             image.verify()
@@ -222,7 +249,7 @@ def image_upload(request):
     except (UnidentifiedImageError, OSError, ValueError):
         extension = None
     if extension is None:
-        return _upload_error("Tệp không phải ảnh JPEG, PNG, GIF hoặc WEBP.")
+        return _upload_error(_("Tệp không phải ảnh JPEG, PNG, GIF hoặc WEBP."))
     upload.seek(0)
     stored = DocumentImage(document=document, uploaded_by=request.user)
     stored.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=True)
@@ -238,7 +265,7 @@ def _upload_error(message: str) -> JsonResponse:
 def document_import_view(request):
     issuers = editor_departments(request.user)
     if not issuers.exists():
-        raise PermissionDenied("Chỉ chuyên viên của ban tuyên giáo được nhập văn bản.")
+        raise PermissionDenied(_("Chỉ chuyên viên của ban tuyên giáo được nhập văn bản."))
     form = ImportForm(request.POST or None, request.FILES or None, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         document, notes = document_import(
@@ -247,7 +274,8 @@ def document_import_view(request):
             issuer=form.cleaned_data["issuer"],
             actor=request.user,
         )
-        messages.success(request, f"Đã nhập văn bản; {len(notes)} điểm cần kiểm tra lại.")
+        notice = _("Đã nhập văn bản; %(count)s điểm cần kiểm tra lại.") % {"count": len(notes)}
+        messages.success(request, notice)
         return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/import_form.html", {"form": form}, status=status)

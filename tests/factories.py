@@ -1,5 +1,7 @@
 """Documents in a given state, made through the services as users would."""
 
+from django.core.management import call_command
+
 from portal.models import Document
 from portal.services.documents import document_create
 from portal.services.workflow import (
@@ -29,6 +31,7 @@ def make_document(
     editor="doson.editor",
     state="draft",
     title="Thông tin sinh hoạt chi bộ tháng 12 năm 2024",
+    render=True,
 ) -> Document:
     """A document of the issuer, advanced through the workflow up to the given state."""
     document = document_create(
@@ -52,7 +55,15 @@ def make_document(
     if state == "forwarded":
         return document
     document = document_approve(document=document, actor=users["hp.approver"])
+    if render:
+        run_tasks()
+        document.refresh_from_db()
     if state == "approved":
         return document
     assert state in steps
     return document_publish(document=document, actor=users["hp.approver"])
+
+
+def run_tasks() -> None:
+    """Run what a background worker would run: every queued task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

@@ -22,3 +22,5 @@ class PrintData:
     signer_title: str = ""  # "PHÓ TRƯỞNG BAN"
     signer_name: str = ""
     is_draft: bool = False  # prints a "DỰ THẢO" mark
+    subject: str = ""  # PDF subject; "" = built from the number and the title
+    appendix_of: str = ""  # line under "PHỤ LỤC"; "" = "(Kèm theo Báo cáo số …)"

@@ -1,8 +1,12 @@
 """From a stored document to its printed form."""
 
+from django.conf import settings
+
 from portal.kinds import KINDS
 from portal.models import Document, Revision
 from portal.rendering.data import PrintData
+from portal.rendering.docx import render_docx
+from portal.rendering.pdf import render_pdf, render_pdf_limited
 
 
 def print_data_for(document: Document, revision: Revision | None = None) -> PrintData:
@@ -28,7 +32,22 @@ def print_data_for(document: Document, revision: Revision | None = None) -> Prin
 
 
 def render_document_pdf(document: Document, revision: Revision | None = None) -> bytes:
-    """Render the PDF of a document at a revision."""
-    from portal.rendering.pdf import render_pdf
-
+    """Render the PDF of a document at a revision, in this process."""
     return render_pdf(print_data_for(document, revision))
+
+
+def _render_pdf_within_limits(data: PrintData) -> bytes:
+    return render_pdf_limited(
+        data,
+        timeout_s=settings.RENDER_TIMEOUT_SECONDS,
+        max_memory_mb=settings.RENDER_MAX_MEMORY_MB,
+    )
+
+
+def render_document_files(
+    document: Document, revision: Revision, formats: tuple[str, ...] = ("pdf",)
+) -> dict[str, bytes]:
+    """The official files of a revision; the PDF under time and memory limits."""
+    data = print_data_for(document, revision)
+    renderers = {"pdf": _render_pdf_within_limits, "docx": render_docx}
+    return {fmt: renderers[fmt](data) for fmt in formats}

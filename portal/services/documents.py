@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, Organisation, Revision, WorkflowEvent
@@ -47,7 +48,7 @@ def document_create(
 ) -> Document:
     """Create a draft with its first revision, its kind row and a 'create' event."""
     if kind not in KINDS:
-        raise ValidationError("Loại văn bản không hợp lệ.")
+        raise ValidationError(_("Loại văn bản không hợp lệ."))
     document = Document.objects.create(
         kind=kind,
         issuer=issuer,
@@ -84,7 +85,10 @@ def document_update(
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.status not in EDITABLE:
         raise ValidationError(
-            "Văn bản đã được trình hoặc phê duyệt nên không thể sửa; bản đã duyệt được giữ nguyên."
+            _(
+                "Văn bản đã được trình hoặc phê duyệt nên không thể sửa; "
+                "bản đã duyệt được giữ nguyên."
+            )
         )
     document.title = title.strip()
     for name, value in (fields or {}).items():

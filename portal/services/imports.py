@@ -32,13 +32,22 @@ def _kind_fields(kind: str, result) -> dict:
     return {}
 
 
+def _fallback_title(kind: str, result, text: str) -> str:
+    """A title for a text without one: the bulletin's standard line, else its first line."""
+    if kind == Document.Kind.BULLETIN and result.period_month and result.period_year:
+        return (
+            f"THÔNG TIN SINH HOẠT CHI BỘ THÁNG {result.period_month:02d} NĂM {result.period_year}"
+        )
+    return (text.strip().splitlines() or ["(không có tiêu đề)"])[0][:500]
+
+
 @transaction.atomic
 def document_import(
     *, text: str, kind: str, issuer: Organisation, actor, kind_fields: dict | None = None
 ) -> tuple[Document, list[str]]:
     """Create a draft from plain text; the import report is kept on the 'import' event."""
     result = import_text(text, kind)
-    title = result.title or (text.strip().splitlines() or ["(không có tiêu đề)"])[0][:500]
+    title = result.title or _fallback_title(kind, result, text)
     fields = {
         "recipients": "\n".join(result.recipients),
         "authority_line": result.authority_line,

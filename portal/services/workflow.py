@@ -1,15 +1,15 @@
 """Transitions of the review workflow; each writes its append-only event in one transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.access import approval_chain, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
-from portal.rendering.documents import render_document_pdf
 from portal.rules import ACTIONS, EDITABLE
 from portal.services.register import register_issue_number
+from portal.tasks import render_revision
 
 Status = Document.Status
 
@@ -46,8 +46,8 @@ def document_submit(*, document: Document, actor) -> Document:
     """Send a draft or returned document to the first review step."""
     document = _locked(document)
     if document.status not in EDITABLE:
-        raise ValidationError("Chỉ trình được văn bản nháp hoặc bị trả lại.")
-    _require("submit", actor, document, "Chỉ chuyên viên của ban ban hành được trình văn bản.")
+        raise ValidationError(_("Chỉ trình được văn bản nháp hoặc bị trả lại."))
+    _require("submit", actor, document, _("Chỉ chuyên viên của ban ban hành được trình văn bản."))
     previous = document.status
     document.status, document.step = Status.SUBMITTED, 1
     document.save(update_fields=["status", "step", "updated_at"])
@@ -60,8 +60,8 @@ def document_forward(*, document: Document, actor) -> Document:
     """Pass a reviewed document on to the next step of its chain."""
     document = _locked(document)
     if document.status != Status.SUBMITTED:
-        raise ValidationError("Văn bản không ở trạng thái chờ duyệt.")
-    _require("forward", actor, document, "Bạn không thể chuyển tiếp văn bản ở bước này.")
+        raise ValidationError(_("Văn bản không ở trạng thái chờ duyệt."))
+    _require("forward", actor, document, _("Bạn không thể chuyển tiếp văn bản ở bước này."))
     document.step += 1
     document.save(update_fields=["step", "updated_at"])
     _event(document, actor, "forward", Status.SUBMITTED)
@@ -73,11 +73,11 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
     """Send a document back to its editors with a required reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Phải nêu lý do trả lại văn bản.")
+        raise ValidationError(_("Phải nêu lý do trả lại văn bản."))
     document = _locked(document)
     if document.status != Status.SUBMITTED:
-        raise ValidationError("Văn bản không ở trạng thái chờ duyệt.")
-    _require("return", actor, document, "Bạn không thể trả lại văn bản ở bước này.")
+        raise ValidationError(_("Văn bản không ở trạng thái chờ duyệt."))
+    _require("return", actor, document, _("Bạn không thể trả lại văn bản ở bước này."))
     document.status, document.step = Status.RETURNED, 0
     document.save(update_fields=["status", "step", "updated_at"])
     _event(document, actor, "return", Status.SUBMITTED, reason)
@@ -85,14 +85,13 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
 
 
 def _freeze_and_render(document: Document) -> None:
-    """Freeze the current revision, take a number, render that revision's PDF once."""
+    """Freeze the current revision, take a number, queue the rendering of that revision."""
     today = timezone.localdate()
     document.approved_revision = document.current_revision
     document.number = register_issue_number(document=document, day=today)
     document.issued_on = today
-    pdf = render_document_pdf(document, document.approved_revision)
-    name = f"{document.pk}-r{document.approved_revision.number}.pdf"
-    document.pdf.save(name, ContentFile(pdf), save=False)
+    # The task row is written in this transaction: a worker sees it only once approved.
+    render_revision.enqueue(document.approved_revision_id)
 
 
 @transaction.atomic
@@ -100,8 +99,8 @@ def document_approve(*, document: Document, actor) -> Document:
     """Final approval: freeze the revision, number it, store its PDF."""
     document = _locked(document)
     if document.status != Status.SUBMITTED or document.step != len(approval_chain(document)):
-        raise ValidationError("Văn bản không ở bước phê duyệt cuối cùng.")
-    _require("approve", actor, document, "Bạn không thể phê duyệt văn bản này.")
+        raise ValidationError(_("Văn bản không ở bước phê duyệt cuối cùng."))
+    _require("approve", actor, document, _("Bạn không thể phê duyệt văn bản này."))
     document.status = Status.APPROVED
     _freeze_and_render(document)
     document.save()
@@ -114,8 +113,8 @@ def document_publish(*, document: Document, actor) -> Document:
     """Make an approved document visible to the readers of its part of the tree."""
     document = _locked(document)
     if document.status != Status.APPROVED:
-        raise ValidationError("Chỉ văn bản đã được phê duyệt mới được ban hành.")
-    _require("publish", actor, document, "Bạn không có quyền ban hành văn bản này.")
+        raise ValidationError(_("Chỉ văn bản đã được phê duyệt mới được ban hành."))
+    _require("publish", actor, document, _("Bạn không có quyền ban hành văn bản này."))
     document.status, document.published_at = Status.PUBLISHED, timezone.now()
     document.save(update_fields=["status", "published_at", "updated_at"])
     _event(document, actor, "publish", Status.APPROVED)

@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from portal.demo.tree import DEMO_PASSWORD
 from portal.models import Document, Receipt
 from portal.services.demo import demo_tree_load
+from tests.factories import run_tasks
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 CHROMIUM_ARGS = [
@@ -88,6 +89,7 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
     approver.click("#approve")
     expect(approver.locator("#status")).to_have_text("Đã duyệt")
     expect(approver.locator(".number")).to_contain_text("Số 1-BT/BTGQU")
+    run_tasks()  # the background worker renders the approved revision
     approver.click("#publish")
     expect(approver.locator("#status")).to_have_text("Đã ban hành")
     _shot(approver, "4-approver-published")

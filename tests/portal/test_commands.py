@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.models import Document, Organisation, Receipt, WorkflowEvent
-from tests.factories import make_document
+from tests.factories import make_document, run_tasks
 
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
 
@@ -33,7 +33,10 @@ def test_load_demo_is_idempotent_and_publishes_the_seeds(db, settings, tmp_path)
     assert {"hp", "hp-btg", "doson-btg", "ngoquyen-btg", "hn-btg", "hbt-btg"} <= codes
     guidance = Document.objects.get(kind="guidance")
     assert guidance.issuer.code == "hbt-btg" and guidance.number == "1-HD/BTGQU"
-    assert guidance.pdf
+    assert not guidance.approved_revision.pdf  # rendered by the worker, not by the command
+    run_tasks()
+    guidance.approved_revision.refresh_from_db()
+    assert guidance.approved_revision.pdf
 
 
 def test_load_demo_refuses_with_debug_off(db, settings):
@@ -89,7 +92,7 @@ def test_export_writes_the_stored_pdf_of_an_approved_document(users, orgs, tmp_p
     document = make_document(users, orgs, state="approved")
     output = tmp_path / "out.pdf"
     _run("export_document", str(document.pk), "--format", "pdf", "-o", str(output))
-    assert output.read_bytes() == document.pdf.open("rb").read()
+    assert output.read_bytes() == document.approved_revision.pdf.open("rb").read()
     text = _pdftotext(output)
     assert "Số 1-BT/BTGQU" in text
     assert "Chủ tịch nước Lương Cường" in text

@@ -1,5 +1,6 @@
 """PDF output checked from the outside with poppler-utils (pdfinfo, pdffonts, pdftotext)."""
 
+import re
 import shutil
 import socket
 import subprocess
@@ -387,3 +388,175 @@ def test_footnotes_not_pushed_to_next_page_for_orphans(tmp_path, lead):
         calls = [i for i, t in enumerate(pages) if f"CALL{m}X" in t]
         notes = [i for i, t in enumerate(pages) if f"NOTE{m}Y" in t]
         assert calls == notes, (m, calls, notes)
+
+
+# --- appendix, contents, metadata ---------------------------------------------------
+
+APPENDIX_HEAD = [
+    "TT",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Kế hoạch",
+    "Ước TH",
+    "So cùng kỳ (%)",
+    "So KH (%)",
+]
+
+
+def appendix_body(rows=60, columns=7):
+    head = "".join(f"<th>{h}</th>" for h in APPENDIX_HEAD[:columns])
+    body = "".join(
+        f"<tr><td>{i}</td><td>Chỉ tiêu số {i}</td>"
+        + "".join(f'<td class="num">{i}.442,134</td>' for _ in range(columns - 2))
+        + "</tr>"
+        for i in range(1, rows + 1)
+    )
+    return (
+        guidance_body()
+        + '<h2 class="appendix" id="h-99">PHỤ LỤC</h2>'
+        + '<p class="appendix-title">Một số chỉ tiêu kinh tế - xã hội</p>'
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def page_sizes(path):
+    info = run("pdfinfo", "-f", "1", "-l", "999", str(path))
+    return [line.split(":", 1)[1].split("pts")[0].strip() for line in info.splitlines()
+            if line.startswith("Page") and " size:" in line]  # fmt: skip
+
+
+def test_wide_appendix_after_closing_on_landscape_pages_with_repeated_header(tmp_path):
+    data = make_guidance(kind="report", type_name="BÁO CÁO", number="452-BC/TU",
+                         body_html=appendix_body())  # fmt: skip
+    path = write(tmp_path, "appendix.pdf", render_pdf(data))
+    sizes = page_sizes(path)
+    landscape = [i + 1 for i, s in enumerate(sizes) if s == "841.89 x 595.276"]
+    assert len(landscape) >= 2 and landscape[-1] == len(sizes)  # the table spans pages
+    assert landscape == list(range(landscape[0], len(sizes) + 1))
+    first = page_text(path, landscape[0])
+    lines = [ln.strip() for ln in first.splitlines() if ln.strip()]
+    assert lines[1:3] == ["PHỤ LỤC", "(Kèm theo Báo cáo số 452-BC/TU)"]
+    before = page_text(path, landscape[0] - 1)
+    assert "Nơi nhận:" in before and "Nguyễn Văn A" in before  # the closing comes first
+    for page in landscape:
+        text = page_text(path, page)
+        assert "Chỉ tiêu" in text and "So cùng kỳ (%)" in text, page
+    assert "Chỉ tiêu số 60" in page_text(path, landscape[-1])
+
+
+def test_narrow_appendix_on_a_new_portrait_page(tmp_path):
+    data = make_guidance(body_html=appendix_body(rows=5, columns=5), appendix_of="(Kèm theo X)")
+    path = write(tmp_path, "narrow.pdf", render_pdf(data))
+    sizes = page_sizes(path)
+    assert set(sizes) == {"595.276 x 841.89"}
+    last = page_text(path, len(sizes))
+    lines = [ln.strip() for ln in last.splitlines() if ln.strip()]
+    assert lines[1:3] == ["PHỤ LỤC", "(Kèm theo X)"]
+    assert "Nơi nhận:" not in last
+
+
+def test_prepare_body_moves_appendix_and_builds_contents():
+    body = (
+        '<h2 id="h-1">I. THẾ GIỚI</h2><p>a</p><h3>1. Tin<span class="footnote">ghi</span> một</h3>'
+        "<h4>1.1. Sâu</h4><p>b</p>"
+    )
+    prepared = pdfmod.prepare_body(make_guidance(kind="bulletin", body_html=body))
+    assert [(e.level, e.text) for e in prepared.contents] == [(2, "I. THẾ GIỚI"), (3, "1. Tin một")]
+    assert prepared.contents[0].anchor == "h-1"
+    assert f'id="{prepared.contents[1].anchor}"' in prepared.main_html
+    assert prepared.appendix_html == ""
+
+    report = make_guidance(kind="report", number="1-BC/TU", body_html=appendix_body(3, 6))
+    prepared = pdfmod.prepare_body(report)
+    assert "PHỤ LỤC" not in prepared.main_html and prepared.main_html.startswith("<h2>I.")
+    assert prepared.appendix_html.startswith('<h2 class="appendix" id="h-99">PHỤ LỤC</h2>')
+    assert '<p class="appendix-ref">(Kèm theo Báo cáo số 1-BC/TU)</p>' in prepared.appendix_html
+    assert prepared.landscape
+    assert not pdfmod.prepare_body(make_guidance(body_html=appendix_body(3, 5))).landscape
+    plain = make_guidance(body_html="<p>x</p>")
+    assert pdfmod.prepare_body(plain).main_html == "<p>x</p>"  # untouched
+
+
+def test_bulletin_contents_box_links_to_headings(tmp_path):
+    body = "".join(
+        f'<h2 id="h-{i}">{"I" * i}. MỤC {i}</h2><h3>1. Tin {i}</h3>' + paragraphs(2)
+        for i in (1, 2, 3)
+    )
+    data = make_guidance(kind="bulletin", type_name="BẢN TIN", title="THÔNG TIN THÁNG 12",
+                         body_html=body)  # fmt: skip
+    html = render_html(data)
+    assert html.count('<a href="#') == 6 and 'href="#h-2"' in html
+    path = write(tmp_path, "toc.pdf", render_pdf(data))
+    first = page_text(path, 1)
+    box = first[first.index("NỘI DUNG") :]
+    assert box.index("I. MỤC 1") < box.index("1. Tin 1") < box.index("III. MỤC 3")
+
+
+def test_subject_keywords_creation_date_and_tags(guidance_pdf):
+    info = run("pdfinfo", str(guidance_pdf))
+    assert f"Subject:         Hướng dẫn số 127-HD/BTGTU: {TITLE}" in info
+    assert "Keywords:        HƯỚNG DẪN, 127-HD/BTGTU, QUẬN ỦY HAI BÀ TRƯNG" in info
+    assert "CreationDate:" in info
+    assert "Tagged:          yes" in info
+    assert 'pdfuaid:part="1"' in run("pdfinfo", "-meta", str(guidance_pdf))
+
+
+def test_subject_given_or_built():
+    assert pdfmod.pdf_subject(make_guidance(subject="Riêng")) == "Riêng"
+    assert pdfmod.pdf_subject(make_guidance(number="")) == f"Hướng dẫn: {TITLE}"
+
+
+def test_long_parent_line_does_not_wrap(tmp_path):
+    data = make_guidance(parent_line="ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", issuer_name="THÀNH ỦY",
+                         body_html=paragraphs(1))  # fmt: skip
+    lines = page_text(write(tmp_path, "hp.pdf", render_pdf(data)), 1, layout=True).splitlines()
+    assert any(
+        "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG" in ln and "ĐẢNG CỘNG SẢN VIỆT NAM" in ln for ln in lines
+    )
+
+
+def test_very_long_parent_line_wraps_in_its_column(tmp_path):
+    data = make_guidance(
+        parent_line="ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP THÀNH PHỐ HẢI PHÒNG",
+        issuer_name="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        body_html=paragraphs(1),
+    )
+    path = write(tmp_path, "long.pdf", render_pdf(data))
+    lines = page_text(path, 1, layout=True).splitlines()
+    assert any("ĐẢNG CỘNG SẢN VIỆT NAM" in ln for ln in lines)  # never wraps
+    assert any("BAN TUYÊN GIÁO VÀ DÂN VẬN" in ln for ln in lines)
+    boxes = run("pdftotext", "-bbox", "-l", "1", str(path), "-")
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    assert max(right_edges) <= 595.276 - 42.52 + 3
+
+
+# --- render limits ------------------------------------------------------------------
+
+
+def big_document():
+    return make_guidance(body_html=guidance_body(paragraphs(400)))
+
+
+def test_render_pdf_limited_renders_a_normal_document():
+    pdf = pdfmod.render_pdf_limited(make_guidance(body_html=paragraphs(3)))
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_render_pdf_limited_times_out():
+    with pytest.raises(pdfmod.RenderError) as info:
+        pdfmod.render_pdf_limited(big_document(), timeout_s=0.3)
+    assert info.value.reason == "timeout"
+    assert str(info.value).startswith(
+        "Văn bản quá lớn hoặc quá phức tạp để tạo PDF trong thời gian cho phép (0,3 giây)."
+    )
+
+
+def test_render_pdf_limited_runs_out_of_memory():
+    with pytest.raises(pdfmod.RenderError) as info:
+        # Far bigger than anything rendered before in this process: the child cannot live
+        # on heap the parent freed, it must map more and hits the 1 MB budget.
+        huge = make_guidance(body_html=guidance_body(paragraphs(3000)))
+        pdfmod.render_pdf_limited(huge, max_memory_mb=1, timeout_s=60)
+    assert info.value.reason == "memory"
+    assert "quá lớn hoặc quá phức tạp" in str(info.value)
+    assert "giới hạn bộ nhớ cho phép (1 MB)" in str(info.value)

@@ -3,11 +3,12 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from portal.models import Document, DocumentImage, Receipt
-from tests.factories import make_document
+from portal.models import Document, DocumentImage, Receipt, Revision
+from tests.factories import make_document, run_tasks
 
 
 def _png() -> bytes:
@@ -97,12 +98,38 @@ def test_reader_downloads_the_stored_pdf_and_a_receipt_is_recorded(client, users
     client.force_login(users["vanhuong.secretary"])
     url = reverse("portal:document_pdf", args=[document.pk])
     response = client.get(url)
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert "filename*=UTF-8''B%E1%BA%A3n%20tin" in response["Content-Disposition"]
+    assert response.status_code == 302 and response["Location"].startswith("/tep/")
+    download = client.get(response["Location"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "filename*=UTF-8''B%E1%BA%A3n%20tin%201-BT-BTGQU.pdf" in download["Content-Disposition"]
     client.get(url)
     receipt = Receipt.objects.get(document=document)
     assert receipt.organisation == orgs["doson-vanhuong-cb1"]
+
+
+def test_signed_link_is_bound_to_the_session_and_cannot_be_forged(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    link = client.get(reverse("portal:document_pdf", args=[document.pk]))["Location"]
+    token, _, name = link[len("/tep/") :].partition("/")
+    forged = client.get(f"/tep/{token[:-2]}xx/{name}")
+    assert forged.status_code == 403
+    assert "hết hạn hoặc không hợp lệ" in forged.content.decode()
+    other = Client()
+    other.force_login(users["ngoquyen.secretary"])
+    assert other.get(link).status_code == 403
+    assert Client().get(link).status_code == 403
+
+
+def test_signed_link_expires(client, users, orgs, monkeypatch):
+    from portal import downloads
+
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    link = client.get(reverse("portal:document_pdf", args=[document.pk]))["Location"]
+    monkeypatch.setattr(downloads, "MAX_AGE_SECONDS", -1)
+    assert client.get(link).status_code == 403
 
 
 def test_library_lists_what_was_published_for_the_reader(client, users, orgs):
@@ -190,3 +217,48 @@ def test_pages_are_vietnamese_and_declare_utf8(client, users):
     assert '<meta charset="utf-8">' in page
     assert 'lang="vi"' in page
     assert "Văn bản đang xử lý" in page
+
+
+def test_download_before_rendering_says_it_is_being_made(client, users, orgs):
+    document = make_document(users, orgs, state="approved", render=False)
+    client.force_login(users["doson.editor"])
+    response = client.get(reverse("portal:document_pdf", args=[document.pk]))
+    assert response.status_code == 202
+    assert "Đang tạo bản PDF" in response.content.decode()
+    assert response["Retry-After"] == "5"
+    assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+    run_tasks()
+    assert client.get(reverse("portal:document_pdf", args=[document.pk])).status_code == 302
+
+
+def test_download_answers_conditional_requests_with_304(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    url = client.get(reverse("portal:document_pdf", args=[document.pk]))["Location"]
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"') and len(etag) > 10
+    assert first["Cache-Control"].startswith("private")
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_failed_rendering_is_reported_on_the_document(users, orgs, monkeypatch):
+    from portal.services import rendering
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Văn bản quá lớn để tạo PDF.")
+
+    monkeypatch.setattr(rendering, "render_document_files", broken)
+    document = make_document(users, orgs, state="approved")
+    event = document.events.get(action="render_failed")
+    assert event.reason == "Văn bản quá lớn để tạo PDF."
+
+
+def test_a_rendering_over_the_time_limit_fails_with_a_clear_message(users, orgs, settings):
+    settings.RENDER_TIMEOUT_SECONDS = 0.01
+    document = make_document(users, orgs, state="approved")
+    event = document.events.get(action="render_failed")
+    assert "thời gian cho phép" in event.reason
+    assert not Revision.objects.get(pk=document.approved_revision_id).pdf

@@ -13,7 +13,7 @@ from portal.services.workflow import (
     document_return,
     document_submit,
 )
-from tests.factories import make_document
+from tests.factories import make_document, run_tasks
 
 Status = Document.Status
 
@@ -27,7 +27,9 @@ def test_district_document_goes_to_head_then_city(users, orgs):
     assert document.status == Status.APPROVED
     assert document.approved_revision_id == document.current_revision_id
     assert document.number == "1-BT/BTGQU"
-    assert document.pdf.read().startswith(b"%PDF")
+    run_tasks()
+    document.refresh_from_db()
+    assert document.approved_revision.pdf.read().startswith(b"%PDF")
     document = document_publish(document=document, actor=users["doson.editor"])
     assert document.status == Status.PUBLISHED
     actions = list(document.events.values_list("action", "from_status", "to_status"))
@@ -36,6 +38,7 @@ def test_district_document_goes_to_head_then_city(users, orgs):
         ("submit", "draft", "submitted"),
         ("forward", "submitted", "submitted"),
         ("approve", "submitted", "approved"),
+        ("render", "", ""),
         ("publish", "approved", "published"),
     ]
 

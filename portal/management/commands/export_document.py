@@ -1,22 +1,25 @@
-"""export_document: write a document's stored PDF (or a fresh draft rendering) to a file."""
+"""export_document: write a document's stored PDF or DOCX (or a fresh draft rendering)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import Document
-from portal.rendering.documents import render_document_pdf
+from portal.rendering.documents import render_document_files
 
 
 class Command(BaseCommand):
-    help = "Writes the stored PDF of an approved document, or renders the current draft."
+    help = (
+        "Writes the stored PDF or DOCX of an approved document's revision; "
+        "for a draft (or a file not rendered yet) renders the current revision."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("id", type=int)
-        parser.add_argument("--format", default="pdf", choices=["pdf"])
+        parser.add_argument("--format", default="pdf", choices=["pdf", "docx"])
         parser.add_argument("-o", "--output", required=True)
 
-    def handle(self, *args, id: int, output: str, **options):
+    def handle(self, *args, id: int, format: str, output: str, **options):
         document = (
             Document.objects.select_related("issuer", "current_revision", "approved_revision")
             .filter(pk=id)
@@ -24,12 +27,15 @@ class Command(BaseCommand):
         )
         if document is None:
             raise CommandError(f"Không có văn bản số {id}.")
-        if document.pdf:
-            with document.pdf.open("rb") as stored:
-                data = stored.read()
+        revision = document.approved_revision
+        stored = getattr(revision, format) if revision else None
+        if stored:
+            with stored.open("rb") as handle:
+                data = handle.read()
             origin = "bản đã lưu khi phê duyệt"
         else:
-            data = render_document_pdf(document, document.current_revision)
-            origin = "bản nháp vừa tạo"
+            revision = revision or document.current_revision
+            data = render_document_files(document, revision, formats=(format,))[format]
+            origin = "bản vừa tạo"
         Path(output).write_bytes(data)
         self.stdout.write(f"Đã ghi {output} ({len(data)} byte, {origin}).")

@@ -1,0 +1,86 @@
+"""Stored files served by short-lived signed links, checked without a database query.
+
+The access-checked view (`/van-ban/<id>/pdf/`) records the receipt and redirects to a link
+signed with the secret key and bound to the reader's session cookie; this middleware, placed
+before sessions and authentication, serves that link straight from storage. It is the same
+pattern as an object store's presigned URL, and keeps the cost of a repeated download close
+to that of a static file.
+"""
+
+import hashlib
+import hmac
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+PREFIX = "/tep/"
+SALT = "portal.downloads"
+MAX_AGE_SECONDS = 15 * 60
+
+
+def _session_tag(session_key: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), session_key.encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def signed_url(
+    *, name: str, etag: str, modified: int, content_type: str, filename: str, session_key: str
+) -> str:
+    """A link to a stored file for the holder of this session, valid for a quarter hour."""
+    token = signing.dumps(
+        {"n": name, "e": etag, "m": modified, "c": content_type, "s": _session_tag(session_key)},
+        salt=SALT,
+        compress=True,
+    )
+    return f"{PREFIX}{token}/{quote(filename.replace('/', '-'))}"
+
+
+def _refuse(status: int) -> HttpResponse:
+    message = _("Đường dẫn tải đã hết hạn hoặc không hợp lệ; hãy mở lại văn bản để tải.")
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _serve(request, token: str, filename: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return _refuse(403)
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not session_key or not hmac.compare_digest(data["s"], _session_tag(session_key)):
+        return _refuse(403)
+    etag = f'"{data["e"]}"'
+    not_modified = get_conditional_response(request, etag=etag, last_modified=data["m"])
+    if not_modified is not None:
+        return not_modified
+    try:
+        handle = default_storage.open(data["n"], "rb")
+    except FileNotFoundError:
+        return _refuse(404)
+    response = FileResponse(handle, content_type=data["c"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="download.{data["n"].rsplit(".", 1)[-1]}"; '
+        f"filename*=UTF-8''{filename}"
+    )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(data["m"])
+    response["Cache-Control"] = f"private, max-age={MAX_AGE_SECONDS}"
+    return response
+
+
+class SignedDownloadMiddleware:
+    """Answer `/tep/<token>/<filename>` before sessions, auth and the URL resolver run."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(PREFIX) or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token, _, filename = request.path_info[len(PREFIX) :].partition("/")
+        return _serve(request, token, quote(filename))
