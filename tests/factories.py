@@ -1,6 +1,9 @@
 """Documents in a given state, made through the services as users would."""
 
+from unittest.mock import patch
+
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 
 from portal.models import Document
 from portal.services.documents import document_create
@@ -65,5 +68,10 @@ def make_document(
 
 
 def run_tasks() -> None:
-    """Run what a background worker would run: every queued task, then stop."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """Run what a background worker would run: every queued task, then stop.
+
+    The worker recycles database connections between tasks; inside a test's transaction
+    that would close the test's own connection (PostgreSQL), so recycling is left out here.
+    """
+    with patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
