@@ -1,12 +1,17 @@
 """Forms validate input and hand cleaned data to services; they save nothing themselves."""
 
+import re
+
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.models import Document, Organisation
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
+_UPLOAD_URL_RE = re.compile(r'data-upload-url="([^"]*)"')
 
 
 class BodyWidget(CKEditor5Widget):
@@ -19,7 +24,12 @@ class BodyWidget(CKEditor5Widget):
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
         if self.upload_url:
-            html = html.replace('data-upload-url="', f'data-upload-url="{self.upload_url}', 1)
+            # The query names the document after the upload path; a plain str.replace would
+            # also drop the SafeString mark and print the editor escaped.
+            query = escape(self.upload_url)
+            html = mark_safe(  # noqa: S308 - the widget's own safe HTML plus an escaped query
+                _UPLOAD_URL_RE.sub(lambda m: f'data-upload-url="{m.group(1)}{query}"', html, 1)
+            )
         return html
 
 
@@ -41,6 +51,16 @@ class DocumentForm(forms.Form):
     authority_line = forms.CharField(label=_("Quyền hạn ký"), max_length=100, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
+    # The revision the editor started from: a save based on an older one is refused.
+    base_revision = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Không xác định được bản đang sửa; hãy tải lại trang rồi thử lại."),
+            "min_value": _("Không xác định được bản đang sửa; hãy tải lại trang rồi thử lại."),
+        },
+    )
 
     def __init__(self, *args, user=None, issuers=None, document: Document | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +76,11 @@ class DocumentForm(forms.Form):
 
     def kind_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.kind_fields}
+
+    def rebase(self, revision_number: int) -> None:
+        """Keep what was typed but mark it as based on the given revision (after a conflict)."""
+        self.data = self.data.copy()
+        self.data["base_revision"] = str(revision_number)
 
 
 def form_class_for(kind: str) -> type[DocumentForm]:
@@ -76,31 +101,34 @@ class ReturnForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    """A plain-text file like the seeds, imported into a new draft."""
+    """A .txt (UTF-8) or .docx file, imported into a new draft; the format is read from content."""
 
     kind = forms.ChoiceField(label=_("Loại văn bản"), choices=Document.Kind.choices)
     issuer = forms.ModelChoiceField(
         label=_("Đơn vị ban hành"), queryset=Organisation.objects.none(), empty_label=None
     )
-    file = forms.FileField(label=_("Tệp văn bản (.txt, UTF-8)"))
+    file = forms.FileField(
+        label=_("Tệp văn bản (.docx hoặc .txt UTF-8)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt,text/plain"}),
+    )
 
     def __init__(self, *args, issuers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers
 
-    def clean_file(self) -> str:
+    def clean_file(self) -> bytes:
+        """The upload's bytes, once they read as UTF-8 text or as a .docx archive."""
         from django.conf import settings
+        from django.utils.translation import gettext
+
+        from portal.importer_docx import ImportRefused, detect_format
 
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("Tệp quá lớn để nhập."))
-        raw = upload.read()
+        data = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(
-                _("Tệp không phải văn bản thuần (UTF-8). Hãy lưu tệp dưới dạng .txt rồi thử lại.")
-            ) from exc
-        if "\x00" in text or not text.strip():
-            raise forms.ValidationError(_("Tệp không phải văn bản thuần hoặc không có nội dung."))
-        return text
+            detect_format(data)
+        except ImportRefused as exc:
+            raise forms.ValidationError(gettext(str(exc))) from exc
+        return data

@@ -30,6 +30,7 @@ _ROMAN_RE = re.compile(r"^\s*([IVXLC]{1,7})(\.?)\s+(\S.*)$")
 _ROMAN_VALID_RE = re.compile(r"^(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$|^C{1,3}$")
 _NUMBER_RE = re.compile(r"^\s*([0-9]{1,2}(?:\.[0-9]{1,2}){0,3})(\.?)\s+(\S.*)$")
 _ITEM_NUM_RE = re.compile(r"^\s*\(([0-9]{1,3})\)\.?\s*(.*)$", re.S)
+_LETTER_RE = re.compile(r"^\s*([a-zđ])\)\s+(\S.*)$")
 _DASH_RE = re.compile(r"^\s*[-–—]\s+\S")
 _PLUS_RE = re.compile(r"^\s*\+\s+\S")
 _STAR_RE = re.compile(r"^\s*[*•]\s+(\S.*)$")
@@ -43,11 +44,20 @@ _BOLD_RE = re.compile(r"\*\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*\*")
 _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*(?![\w*])")
 _HTML_TAG_RE = re.compile(r"&lt;(/?)(i|em|b|strong)&gt;", re.I)
 _MARKDOWN_RE = re.compile(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_EMPHASIS_TAG_RE = re.compile(r"</?(?:i|em|b|strong)>", re.I)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_STEPS = (
+    *(("C", 100), ("XC", 90), ("L", 50), ("XL", 40), ("X", 10)),
+    *(("IX", 9), ("V", 5), ("IV", 4), ("I", 1)),
+)
+# Letters of item lists: Vietnamese order (no f, j, w, z) or Latin order are both accepted.
+_VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 _TERMINAL = set(".!?…)]”\"'»%:")
 _STRONG_OPEN_END = set(",;(-–")
-_FRAGMENT_KINDS = frozenset({"p", "dash", "plus", "star", "num", "itemnum", "def"})
-_UPPER_MERGE_KINDS = frozenset({"p", "dash", "plus", "num", "itemnum"})
+_FRAGMENT_KINDS = frozenset({"p", "dash", "plus", "star", "num", "itemnum", "letter", "def"})
+_UPPER_MERGE_KINDS = frozenset({"p", "dash", "plus", "num", "itemnum", "letter"})
 _CONTINUATION_WINDOW = 12
 _MAX_SINGLE_HEADING = 350
 _UNNUMBERED_HEADING_MAX = 150
@@ -59,6 +69,7 @@ _KIND_LABELS = {
     "star": "mục dấu sao",
     "num": "mục đánh số",
     "itemnum": "mục đánh số",
+    "letter": "mục chữ cái",
     "def": "nội dung chú thích",
 }
 
@@ -108,12 +119,17 @@ class _Block:
     last_index: int = 0
 
 
-def import_text(text: str, kind: str) -> ImportResult:
-    """Import one document's plain text; never raises."""
+def import_text(text: str, kind: str, *, layout_repairs: bool = True) -> ImportResult:
+    """Import one document's plain text; never raises.
+
+    ``layout_repairs`` joins paragraphs cut by page breaks and dash lines cut from a footnote,
+    flaws of plain-text exports; the Word importer turns it off because a .docx keeps its
+    paragraphs whole.
+    """
     try:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
-        return _Importer(text, str(kind)).run()
+        return _Importer(text, str(kind), layout_repairs=layout_repairs).run()
     except Exception as exc:  # noqa: BLE001 - the importer must never raise
         return _fallback(text, exc)
 
@@ -156,8 +172,8 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    """Heading text without markdown emphasis markers or footnote markers."""
-    text = _MARKDOWN_RE.sub("", text)
+    """Heading text without emphasis markers (markdown or <i>/<b>) or footnote markers."""
+    text = _MARKDOWN_RE.sub("", _EMPHASIS_TAG_RE.sub("", text))
     return " ".join(_MARKER_RE.sub("", text).split())
 
 
@@ -214,6 +230,50 @@ def _sentinel(text: str) -> str:
     return "\x00"
 
 
+def _roman_value(numeral: str) -> int:
+    """Value of a valid Roman numeral."""
+    total = 0
+    for index, char in enumerate(numeral):
+        value = _ROMAN_VALUES[char]
+        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _to_roman(value: int) -> str:
+    """Roman numeral of a small positive number."""
+    out = ""
+    for numeral, amount in _ROMAN_STEPS:
+        while value >= amount:
+            out += numeral
+            value -= amount
+    return out
+
+
+def _letter_follows(previous: str, letter: str) -> bool:
+    """True when a list letter comes right after another (Vietnamese or Latin order)."""
+    return any(
+        previous in alphabet
+        and letter in alphabet
+        and alphabet.index(letter) == alphabet.index(previous) + 1
+        for alphabet in (_VIETNAMESE_LETTERS, _LATIN_LETTERS)
+    )
+
+
+def _gap(previous: str, letter: str) -> str:
+    """' (thiếu b), c))' for the letters skipped between two list letters, in Vietnamese order."""
+    alphabet = _VIETNAMESE_LETTERS
+    if previous not in alphabet or letter not in alphabet:
+        return ""
+    missing = alphabet[alphabet.index(previous) + 1 : alphabet.index(letter)]
+    return f" (thiếu {', '.join(f'{m})' for m in missing)})" if missing else ""
+
+
+def _letter_rank(letter: str) -> int:
+    """Position of a list letter in the Vietnamese order (Latin-only letters in between)."""
+    return _LATIN_LETTERS.index(letter) * 2 if letter != "đ" else 7
+
+
 def _is_numeric_cell(cell: str) -> bool:
     """True for Vietnamese-formatted numbers, ranges and the '-' placeholder."""
     value = cell.strip()
@@ -236,10 +296,16 @@ def _split_row(line: str) -> list[str]:
 class _Importer:
     """One import run: parse, restructure, render."""
 
-    def __init__(self, text: str, kind: str) -> None:
+    def __init__(self, text: str, kind: str, *, layout_repairs: bool = True) -> None:
         """Keep the input and prepare the result."""
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.kind = kind
+        self.layout_repairs = layout_repairs
+        self.roman = 0  # value of the last Roman heading
+        self.items: list[int] = []  # last '(n)' item number under the current heading
+        self.list_numbers: list[int] = []  # last numbered paragraph under the current heading
+        self.letter = ""  # last 'a)' letter under the current heading or numbered item
+        self.parent_level = 1  # level of the last numbered heading, for 'a)' headings
         self.result = ImportResult()
         self.notes: list[tuple[int, str]] = []
         self.seq: list[int] = []
@@ -427,6 +493,8 @@ class _Importer:
         expect_title, self.expect_appendix_title = self.expect_appendix_title, False
         if _APPENDIX_RE.match(text):
             self.expect_appendix_title = True
+            self.roman, self.seq = 0, []
+            self.items, self.list_numbers, self.letter = [], [], ""
             return _Block("appendix", text, no, blank)
         if _DEF_RE.match(text):
             match = _DEF_RE.match(text)
@@ -434,10 +502,20 @@ class _Importer:
             return _Block("def", match.group(3), no, blank, fn=number)
         block = self.classify_heading(text, no, blank)
         if block is not None:
+            if block.kind == "heading":
+                self.items, self.list_numbers, self.letter = [], [], ""
+            else:
+                self.check_number(self.list_numbers, [int(block.number)], no)
+                self.letter = ""
             return block
         item = _ITEM_NUM_RE.match(text)
         if item:
+            self.check_number(self.items, [int(item.group(1))], no, "({})")
+            self.letter = ""
             return _Block("itemnum", text, no, blank, number=item.group(1))
+        letter = _LETTER_RE.match(text)
+        if letter:
+            return self.letter_block(text, no, blank, letter.group(1), letter.group(2))
         if _DASH_RE.match(text):
             return _Block("dash", text, no, blank)
         if _PLUS_RE.match(text):
@@ -457,7 +535,8 @@ class _Importer:
             if roman.group(2) or (is_upper and not _ends_sentence(body) and len(body) <= 200):
                 if not roman.group(2):
                     self.note(no, f"đề mục '{_quote(text)}' thiếu dấu chấm sau số La Mã")
-                self.seq = []
+                self.check_roman(roman.group(1), no)
+                self.seq, self.parent_level = [], 1
                 return _Block("heading", body, no, blank, number=roman.group(1), level=1)
         match = _NUMBER_RE.match(text)
         if not match:
@@ -483,8 +562,74 @@ class _Importer:
             return _Block("num", text, no, blank, number=number)
         elif len(parts) > 1 and sentence and len(text) > 150:
             self.note(no, f"đề mục '{_quote(text)}' kết thúc bằng dấu chấm, có thể lẫn đoạn văn")
-        self.seq = parts
+        self.check_number(self.seq, parts, no)
+        self.seq, self.parent_level = parts, level
         return _Block("heading", body, no, blank, number=number, level=level)
+
+    def letter_block(self, text: str, no: int, blank: bool, letter: str, body: str) -> _Block:
+        """'a) …': a heading one level under the last numbered one when short, else an item."""
+        previous, self.letter = self.letter, letter
+        if previous and not _letter_follows(previous, letter):
+            if letter == previous:
+                self.note(no, f"số thứ tự '{letter})' bị lặp lại")
+            elif _letter_rank(letter) < _letter_rank(previous):
+                self.note(no, f"số thứ tự '{letter})' đứng sau '{previous})' (đánh số lùi)")
+            else:
+                self.note(
+                    no,
+                    f"số thứ tự '{letter})' không liền sau '{previous})'{_gap(previous, letter)}",
+                )
+        elif not previous and letter != "a":
+            self.note(no, f"danh sách chữ cái bắt đầu bằng '{letter})' thay vì 'a)'")
+        heading = len(body) <= 200 and not _ends_sentence(body) and _plain(body)[:1].isupper()
+        if not heading:
+            return _Block("letter", text, no, blank, number=letter)
+        level = min(self.parent_level + 1, 4)
+        return _Block("heading", body, no, blank, number=letter, level=level)
+
+    def check_roman(self, numeral: str, no: int) -> None:
+        """Report a Roman heading number that skips or repeats the previous one."""
+        value, previous = _roman_value(numeral), self.roman
+        self.roman = value
+        if not previous or value == previous + 1:
+            return
+        last = _to_roman(previous)
+        if value == previous:
+            self.note(no, f"số thứ tự '{numeral}' bị lặp lại")
+        elif value < previous:
+            self.note(no, f"số thứ tự '{numeral}' đứng sau '{last}' (đánh số lùi)")
+        else:
+            missing = ", ".join(_to_roman(v) for v in range(previous + 1, value))
+            self.note(no, f"số thứ tự '{numeral}' không liền sau '{last}' (thiếu {missing})")
+
+    def check_number(self, state: list[int], parts: list[int], no: int, form: str = "{}") -> None:
+        """Report a number that skips, repeats or goes back within its list, then record it.
+
+        A number ending in 1 starts a list (or a new sub-list): reported only right after a 1.
+        """
+        depth = len(parts)
+        shown = form.format(".".join(map(str, parts)))
+        same_parent = state[: depth - 1] == parts[:-1]
+        previous = state[depth - 1] if same_parent and len(state) >= depth else 0
+        last = form.format(".".join(map(str, [*parts[:-1], previous])))
+        previous_state, state[:] = list(state), parts
+        restart = parts[-1] == 1 and previous != 1
+        if restart or parts[-1] == previous + 1 or (not previous and same_parent):
+            return
+        if not same_parent:
+            before = form.format(".".join(map(str, previous_state)))
+            self.note(no, f"số thứ tự '{shown}' không nối tiếp mục đứng trước '{before}'")
+        elif parts[-1] == previous:
+            self.note(no, f"số thứ tự '{shown}' bị lặp lại")
+        elif parts[-1] < previous:
+            self.note(no, f"số thứ tự '{shown}' đứng sau '{last}' (đánh số lùi)")
+        else:
+            gap = [
+                form.format(".".join(map(str, [*parts[:-1], n])))
+                for n in range(previous + 1, parts[-1])
+            ]
+            missing = ", ".join(gap) if len(gap) <= 4 else f"{gap[0]} … {gap[-1]}"
+            self.note(no, f"số thứ tự '{shown}' không liền sau '{last}' (thiếu {missing})")
 
     def in_sequence(self, parts: list[int]) -> bool:
         """True when a number is the expected next heading number."""
@@ -520,7 +665,7 @@ class _Importer:
             prev = out[-1] if out else None
             if prev is None or prev.kind != "def":
                 out.append(block)
-            elif not self.absorb_list_item(prev, block):
+            elif not (self.layout_repairs and self.absorb_list_item(prev, block)):
                 self.read_plain_definition(block, called, defined)
                 out.append(block)
         return out
@@ -581,6 +726,8 @@ class _Importer:
         out: list[_Block] = []
         owner: list[_Block] = []
         recent: list[_Block] = []
+        if not self.layout_repairs:
+            return blocks
         for idx, block in enumerate(blocks):
             block.index = block.last_index = idx
             recent = [
@@ -714,6 +861,7 @@ class _Importer:
             "plus": "item-plus",
             "num": "item-num",
             "itemnum": "item-num",
+            "letter": "item-num",
             "appendix_title": "appendix-title",
         }.get(kind)
         attr = f' class="{css}"' if css else ""
@@ -723,7 +871,8 @@ class _Importer:
         """HTML for a heading, with its number normalised and an anchor."""
         tag = f"h{block.level + 1}"
         anchor = self.add_outline(block.level, block.number, _plain(block.text))
-        prefix = f"{html.escape(block.number)}. " if block.number else ""
+        separator = ")" if block.number.isalpha() and block.number.islower() else "."
+        prefix = f"{html.escape(block.number)}{separator} " if block.number else ""
         return f'<{tag} id="{anchor}">{prefix}{self.with_calls(block)}</{tag}>'
 
     def add_outline(self, level: int, number: str, text: str) -> str:

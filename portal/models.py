@@ -249,3 +249,55 @@ class DocumentImage(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class CitedDocument(models.Model):
+    """A Party or State document cited in portal documents ("Chỉ thị số 35-CT/TW").
+
+    Party numbers restart every term (23-CT/TW of 2018 and of 2023 are different
+    directives), so a cited document is one normalised number in one year.
+    """
+
+    number = models.CharField(_("số"), max_length=60)
+    key = models.CharField(max_length=60, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("năm ban hành"), null=True, blank=True)
+    type_name = models.CharField(_("loại văn bản"), max_length=60)
+    issuer_code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=30, blank=True)
+    issued_by = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản được trích dẫn")
+        verbose_name_plural = _("văn bản được trích dẫn")
+        ordering = ["key", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "year"], name="unique_cited_number_year"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(year__isnull=True), name="unique_cited_number_undated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type_name} số {self.number}"
+
+
+class Citation(models.Model):
+    """A portal document citing a cited document, as read from one of its revisions."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citations")
+    cited = models.ForeignKey(CitedDocument, on_delete=models.CASCADE, related_name="citations")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    # The first mention as written, and its place among the document's citations.
+    text = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    # Issued on the basis of it ("căn cứ Hướng dẫn số 127-HD/BTGTU …").
+    basis = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "cited"], name="unique_citation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.cited}"

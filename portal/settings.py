@@ -130,7 +130,7 @@ RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 60)
 RENDER_MAX_MEMORY_MB = env_int("RENDER_MAX_MEMORY_MB", 1024)
 
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CKEDITOR_5_CONFIGS = {
@@ -173,6 +173,26 @@ CKEDITOR_5_CONFIGS = {
                     "title": "Mục 1.1.",
                     "class": "ck-heading_heading4",
                 },
+                {
+                    "model": "heading5",
+                    "view": "h5",
+                    "title": "Mục 1.1.1.",
+                    "class": "ck-heading_heading5",
+                },
+            ]
+        },
+        # General HTML Support keeps what the sanitiser allows (portal/sanitize.py) through
+        # an edit: footnotes, heading anchors and the importer's paragraph classes.
+        "htmlSupport": {
+            "allow": [
+                {"name": "span", "classes": ["footnote"]},
+                {"name": "/^h[2-5]$/", "attributes": {"id": True}},
+                {"name": "h2", "classes": ["appendix"]},
+                {
+                    "name": "p",
+                    "classes": ["item-dash", "item-plus", "item-num", "unplaced", "appendix-title"],
+                },
+                {"name": "td", "classes": ["num"]},
             ]
         },
     }

@@ -4,25 +4,35 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import reference_views, views
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("van-ban/", views.document_list, name="document_list"),
     path("thu-vien/", views.library, name="library"),
+    path("van-ban-duoc-tuyen-truyen/", reference_views.propaganda, name="propaganda"),
+    path("van-ban-trich-dan/<int:pk>/", reference_views.cited_detail, name="cited_detail"),
     path("van-ban/moi/<str:kind>/", views.document_new, name="document_new"),
     path("van-ban/nhap/", views.document_import_view, name="document_import"),
     path("van-ban/anh/", views.image_upload, name="image_upload"),
     path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
     path("van-ban/<int:pk>/sua/", views.document_edit, name="document_edit"),
+    path("van-ban/<int:pk>/tu-dong-luu/", views.document_autosave, name="document_autosave"),
+    path(
+        "van-ban/moi/<str:kind>/tu-dong-luu/",
+        views.document_autosave_new,
+        name="document_autosave_new",
+    ),
     path("van-ban/<int:pk>/pdf/", views.document_file, {"fmt": "pdf"}, name="document_pdf"),
     path("van-ban/<int:pk>/docx/", views.document_file, {"fmt": "docx"}, name="document_docx"),
+    path("van-ban/<int:pk>/json/", views.document_json, name="document_json"),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("", include("guidance.urls")),
     path("tai-khoan/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

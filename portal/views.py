@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,13 +19,21 @@ from PIL import Image, UnidentifiedImageError
 
 from portal.access import held_roles
 from portal.downloads import signed_url
+from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, DocumentImage, Membership, Organisation, Revision
 from portal.rules import ACTIONS
 from portal.selectors import documents_visible_to, get_document_for_user, published_for_reader
 from portal.services import workflow
-from portal.services.documents import document_create, document_update
+from portal.services.documents import (
+    Prefill,
+    RevisionConflict,
+    body_outline,
+    document_create,
+    document_update,
+    new_document_prefill,
+)
 from portal.services.imports import document_import
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -93,74 +102,186 @@ def library(request):
     return render(request, "portal/library.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_new(request, kind: str):
+AUTOSAVE_REASON = "Tự động lưu"
+
+
+def _new_document_form(request, kind: str):
+    """The form of a new document of a kind, pre-filled on GET, and what pre-filled it."""
     if kind not in KINDS:
         raise Http404(_("Không có loại văn bản này."))
     issuers = editor_departments(request.user)
     if not issuers.exists():
         raise PermissionDenied(_("Chỉ chuyên viên của ban tuyên giáo được soạn văn bản."))
-    form = form_class_for(kind)(request.POST or None, user=request.user, issuers=issuers)
-    if request.method == "POST" and form.is_valid():
-        document = document_create(
-            kind=kind,
-            issuer=form.cleaned_data["issuer"],
-            actor=request.user,
-            title=form.cleaned_data["title"],
-            body_html=form.cleaned_data["body"],
-            fields=form.shared_data(),
-            kind_fields=form.kind_data(),
+    prefill = Prefill()
+    if request.method == "GET":
+        month = request.GET.get("thang", "")
+        prefill = new_document_prefill(
+            kind=kind, issuer=issuers.first(), month=month, today=timezone.localdate()
         )
+    form_class = form_class_for(kind)
+    form = form_class(request.POST or None, initial=prefill.initial, user=request.user,
+                      issuers=issuers)  # fmt: skip
+    return form, prefill
+
+
+def _create_from(form, *, kind: str, actor, reason: str = "") -> Document:
+    return document_create(
+        kind=kind,
+        issuer=form.cleaned_data["issuer"],
+        actor=actor,
+        title=form.cleaned_data["title"],
+        body_html=form.cleaned_data["body"],
+        fields=form.shared_data(),
+        kind_fields=form.kind_data(),
+        reason=reason,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_new(request, kind: str):
+    form, prefill = _new_document_form(request, kind)
+    if request.method == "POST" and form.is_valid():
+        document = _create_from(form, kind=kind, actor=request.user)
         messages.success(request, _("Đã lưu bản nháp."))
         return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "kind_label": Document.Kind(kind).label}
+    context = {"form": form, "kind": kind, "kind_label": Document.Kind(kind).label,
+               "prefill": prefill}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)
+
+
+def _edit_form(request, document: Document):
+    """The edit form of a document, starting from its current revision."""
+    record = kind_record(document)
+    revision = document.current_revision
+    initial = {
+        "title": document.title,
+        "body": revision.body_html if revision else "",
+        "base_revision": revision.number if revision else None,
+        **{name: getattr(document, name) for name in
+           ("recipients", "authority_line", "signer_title", "signer_name")},
+        **{name: getattr(record, name) for name in KINDS[document.kind].fields},
+    }  # fmt: skip
+    form_class = form_class_for(document.kind)
+    return form_class(request.POST or None, initial=initial, user=request.user, document=document)
+
+
+def _update_from(form, *, document: Document, actor, reason: str = "") -> Revision:
+    return document_update(
+        document=document,
+        actor=actor,
+        title=form.cleaned_data["title"],
+        body_html=form.cleaned_data["body"],
+        fields=form.shared_data(),
+        kind_fields=form.kind_data(),
+        base_revision=form.cleaned_data.get("base_revision"),
+        reason=reason,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk: int):
     document = get_document_for_user(request.user, pk, action="edit")
-    record = kind_record(document)
-    initial = {
-        "title": document.title,
-        "body": document.current_revision.body_html if document.current_revision else "",
-        **{name: getattr(document, name) for name in
-           ("recipients", "authority_line", "signer_title", "signer_name")},
-        **{name: getattr(record, name) for name in KINDS[document.kind].fields},
-    }  # fmt: skip
-    form_class = form_class_for(document.kind)
-    form = form_class(request.POST or None, initial=initial, user=request.user, document=document)
+    form = _edit_form(request, document)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            document_update(
-                document=document,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                body_html=form.cleaned_data["body"],
-                fields=form.shared_data(),
-                kind_fields=form.kind_data(),
-            )
+            _update_from(form, document=document, actor=request.user)
+        except RevisionConflict as exc:
+            conflict = exc
+            form.rebase(exc.current.number)  # saving again now is a deliberate overwrite
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu bản sửa mới."))
             return redirect("portal:document_detail", pk=document.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "document": document, "kind_label": document.get_kind_display()}
+    status = (409 if conflict else 400) if request.method == "POST" else 200
+    context = {"form": form, "document": document, "kind": document.kind,
+               "kind_label": document.get_kind_display(), "conflict": conflict}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)
+
+
+def _autosaved(document: Document, revision: Revision) -> JsonResponse:
+    saved_at = timezone.localtime(revision.created_at).strftime("%H:%M")
+    return JsonResponse({
+        "revision": revision.number,
+        "saved_at": saved_at,
+        "message": _("Đã tự động lưu lúc %(time)s") % {"time": saved_at},
+        "edit_url": reverse("portal:document_edit", args=[document.pk]),
+        "autosave_url": reverse("portal:document_autosave", args=[document.pk]),
+    })  # fmt: skip
+
+
+def _autosave_refused(message: str, *, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _autosave_invalid(form) -> JsonResponse:
+    errors = "; ".join(
+        f"{form.fields[name].label}: {' '.join(errs)}" if name in form.fields
+        else " ".join(errs)
+        for name, errs in form.errors.items()
+    )  # fmt: skip
+    return _autosave_refused(_("Chưa tự động lưu được: %(errors)s") % {"errors": errors},
+                             status=400)  # fmt: skip
+
+
+@login_required
+@require_POST
+def document_autosave_new(request, kind: str):
+    """The first autosave of a new document creates its draft."""
+    form, _prefill = _new_document_form(request, kind)
+    if not form.is_valid():
+        return _autosave_invalid(form)
+    document = _create_from(form, kind=kind, actor=request.user, reason=AUTOSAVE_REASON)
+    return _autosaved(document, document.current_revision)
+
+
+@login_required
+@require_POST
+def document_autosave(request, pk: int):
+    document = get_document_for_user(request.user, pk, action="edit")
+    form = _edit_form(request, document)
+    if not form.is_valid():
+        return _autosave_invalid(form)
+    try:
+        revision = _update_from(form, document=document, actor=request.user,
+                                reason=AUTOSAVE_REASON)  # fmt: skip
+    except RevisionConflict as exc:
+        message = _(
+            "Không tự động lưu: %(user)s đã lưu bản số %(number)s trong lúc bạn sửa. Nội dung "
+            "của bạn vẫn còn nguyên và được giữ lại ở bản số %(kept)s; bấm «Lưu bản nháp» để "
+            "xem những thay đổi."
+        ) % {"user": exc.current.author.username, "number": exc.current.number,
+             "kept": exc.kept.number}  # fmt: skip
+        return _autosave_refused(message, status=409, conflict=True)
+    except ValidationError as exc:
+        return _autosave_refused(" ".join(exc.messages), status=409)
+    return _autosaved(document, revision)
 
 
 @login_required
 def document_detail(request, pk: int, *, error: str = "", status: int = 200):
     document = get_document_for_user(request.user, pk)
     allowed = {action for action in ACTIONS if ACTIONS[action].test(request.user, document)}
+    revision = document.approved_revision or document.current_revision
+    outline = []
+    if revision is not None:
+        # Heading ids for the outline's links, added for display only: never saved.
+        revision.body_html, outline = body_outline(revision.body_html)
+    record = kind_record(document)
+    based_on_id = getattr(record, "based_on_id", None)
     context = {
         "document": document,
-        "record": kind_record(document),
-        "revision": document.approved_revision or document.current_revision,
+        "record": record,
+        # The higher guidance is named only to those who may open it.
+        "based_on": documents_visible_to(request.user).filter(pk=based_on_id).first()
+        if based_on_id
+        else None,
+        "revision": revision,
+        "outline": outline,
         "events": document.events.select_related("actor"),
         "allowed": allowed,
         "return_form": ReturnForm(),
@@ -269,7 +390,7 @@ def document_import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         document, notes = document_import(
-            text=form.cleaned_data["file"],
+            data=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"],
             issuer=form.cleaned_data["issuer"],
             actor=request.user,
@@ -279,3 +400,12 @@ def document_import_view(request):
         return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/import_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def document_json(request, pk: int):
+    """The document as data, read-only, for whoever may read it."""
+    document = get_document_for_user(request.user, pk)
+    data = document_as_data(document)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

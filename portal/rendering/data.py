@@ -5,6 +5,20 @@ from datetime import date
 
 
 @dataclass
+class IndicatorRow:
+    """One row of a report's indicator table as printed, figures already formatted."""
+
+    code: str  # "3", or "" for a sub-row
+    name: str
+    unit: str
+    plan: str  # "116.442,134" or "12,7 - 13"
+    estimate: str
+    same_period_ratio: str  # computed where the figures allow, else as the report typed it
+    plan_ratio: str  # "20,65"; "23,25 - 18,60" against both ends of a range plan
+    level: int = 0  # 0 for a numbered row, 1 for its sub-rows
+
+
+@dataclass
 class PrintData:
     """Everything printed on a document, already resolved to strings."""
 
@@ -24,3 +38,6 @@ class PrintData:
     is_draft: bool = False  # prints a "DỰ THẢO" mark
     subject: str = ""  # PDF subject; "" = built from the number and the title
     appendix_of: str = ""  # line under "PHỤ LỤC"; "" = "(Kèm theo Báo cáo số …)"
+    # A report's indicator table: when given, the appendix prints it instead of the body's table.
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    indicator_headers: list[str] = field(default_factory=list)  # seven column headers

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from guidance.selectors import indicator_headers, print_indicators
 from portal.kinds import KINDS
 from portal.models import Document, Revision
 from portal.rendering.data import PrintData
@@ -28,6 +29,8 @@ def print_data_for(document: Document, revision: Revision | None = None) -> Prin
         signer_title=document.signer_title,
         signer_name=document.signer_name,
         is_draft=document.approved_revision_id is None,
+        indicators=print_indicators(document),
+        indicator_headers=indicator_headers(document) if document.kind == "report" else [],
     )
 
 

@@ -40,7 +40,7 @@ from docx.shared import Length, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from .data import PrintData
-from .pdf import number_line, pdf_author, vietnamese_date_line
+from .pdf import body_with_indicators, number_line, pdf_author, vietnamese_date_line
 
 FONT_NAME = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -800,7 +800,8 @@ class _DocxWriter:
     # -- body --
 
     def _body(self) -> None:
-        html = (self.data.body_html or "").strip()
+        # A report's indicator table (computed ratios) replaces the body's appendix table.
+        html = body_with_indicators(self.data).strip()
         if not html:
             return
         root = lxml.html.fragment_fromstring(html, create_parent="div")

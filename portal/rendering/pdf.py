@@ -31,6 +31,7 @@ import multiprocessing
 import resource
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -267,9 +268,86 @@ def _serialize(elements) -> str:
     return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=True) for el in elements)
 
 
+# --- a report's indicator table ------------------------------------------------------
+
+INDICATOR_HEADERS = (
+    "TT",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Kế hoạch năm",
+    "Ước thực hiện quý",
+    "So với cùng kỳ (%)",
+    "So với kế hoạch năm (%)",
+)
+
+
+def _cell(tag: str, text: str, css: str = "") -> str:
+    attribute = f' class="{css}"' if css else ""
+    return f"<{tag}{attribute}>{html_escape(text)}</{tag}>"
+
+
+def indicator_table_html(data: PrintData) -> str:
+    """The table of ``data.indicators``: figures right-aligned, header row in a thead."""
+    headers = list(data.indicator_headers) or list(INDICATOR_HEADERS)
+    rows = []
+    for row in data.indicators:
+        name = html_escape(row.name)
+        if row.level and row.name.startswith("Bao gồm"):
+            name = f"<em>{name}</em>"
+        figures = (row.plan, row.estimate, row.same_period_ratio, row.plan_ratio)
+        cells = [_cell("td", row.code, "num"), f"<td>{name}</td>", _cell("td", row.unit)]
+        cells += [_cell("td", figure, "num") for figure in figures]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = "".join(_cell("th", header) for header in headers)
+    return (
+        f'<table class="indicators"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def body_with_indicators(data: PrintData) -> str:
+    """The body whose appendix table is the indicator table of ``data``.
+
+    Without indicators the body is returned as it is. The first table after the appendix
+    heading is replaced; a body without an appendix gets one at its end.
+    """
+    body = data.body_html or ""
+    if not data.indicators:
+        return body
+    table = lxml.html.fragment_fromstring(indicator_table_html(data))
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    children = list(root)
+    start = next(
+        (
+            i
+            for i, el in enumerate(children)
+            if el.tag in ("h1", "h2", "h3") and "appendix" in _classes(el)
+        ),
+        None,
+    )
+    if start is None:
+        heading = lxml.html.Element("h2", {"class": "appendix"})
+        heading.text = "PHỤ LỤC"
+        title = lxml.html.Element("p", {"class": "appendix-title"})
+        title.text = "Một số chỉ tiêu chủ yếu"
+        root.extend([heading, title, table])
+    else:
+        old = next((t for el in children[start + 1 :] for t in el.iter("table")), None)
+        if old is not None:
+            table.tail = old.tail
+            old.getparent().replace(old, table)
+        else:
+            anchor = children[start]
+            following = children[start + 1] if start + 1 < len(children) else None
+            if following is not None and "appendix-title" in _classes(following):
+                anchor = following
+            anchor.addnext(table)
+    return (root.text or "") + _serialize(list(root))
+
+
 def prepare_body(data: PrintData) -> PreparedBody:
     """Split off the appendix and collect the bulletin's contents (see module docstring)."""
-    body = data.body_html or ""
+    body = body_with_indicators(data)
     is_bulletin = data.kind == "bulletin"
     if not is_bulletin and "appendix" not in body:
         return PreparedBody(main_html=body)

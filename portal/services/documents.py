@@ -1,17 +1,77 @@
 """Creating and editing documents: every save is a new revision with a sanitised body."""
 
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guidance.services import report_indicators_sync
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, Organisation, Revision, WorkflowEvent
 from portal.rules import EDITABLE
 from portal.sanitize import sanitize_html
+from portal.services.references import references_sync
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
+
+_HEADING_RE = re.compile(r"<h([2-5])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.S | re.I)
+_ID_RE = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_FOOTNOTE_RE = re.compile(r'<span class="footnote">.*?</span>', re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+_BLOCK_RE = re.compile(
+    r"<(p|h[1-6]|li|th|td|figcaption|blockquote)\b[^>]*>(.*?)</\1\s*>", re.S | re.I
+)
+
+
+class RevisionConflict(Exception):
+    """An edit based on an older revision than the current one (optimistic locking).
+
+    The refused body is not lost: it is kept as a revision of its own (``kept``) that is
+    not made current, and the 'edit' event written with it says so.
+    """
+
+    def __init__(self, *, base_number: int, current: Revision, kept: Revision, changes):
+        self.base_number = base_number
+        self.current = current
+        self.kept = kept
+        self.changes: list[Change] = changes
+        super().__init__(
+            f"revision {current.number} saved since base revision {base_number}; "
+            f"the refused edit is kept as revision {kept.number}"
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One paragraph removed or added between two revisions."""
+
+    kind: str  # "removed" or "added"
+    text: str
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One heading of a body, as listed in the outline beside it."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass
+class Prefill:
+    """What a new document's form starts with, and where its outline came from."""
+
+    initial: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    month: str = ""  # "2025-01" for the month picker of a new bulletin
+    error: str = ""
 
 
 def audience_of(issuer: Organisation) -> Organisation:
@@ -24,12 +84,93 @@ def audience_of(issuer: Organisation) -> Organisation:
     return issuer
 
 
-def _new_revision(*, document: Document, actor, body_html: str) -> Revision:
+def _plain_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, footnotes left out, spaces collapsed."""
+    text = _TAG_RE.sub("", _FOOTNOTE_RE.sub("", fragment))
+    return " ".join(html.unescape(text).split())
+
+
+def body_outline(body_html: str) -> tuple[str, list[OutlineEntry]]:
+    """The body with an id on every h2–h5 heading, and its outline.
+
+    Used at display time: headings typed in the editor have no id, and the stored HTML is
+    never rewritten for the sake of an anchor.
+    """
+    used = {m.group(1) or m.group(2) for m in _ID_RE.finditer(body_html)}
+    outline: list[OutlineEntry] = []
+    counter = 0
+
+    def anchor(match: re.Match[str]) -> str:
+        nonlocal counter
+        level, attrs, inner = int(match.group(1)), match.group(2), match.group(3)
+        found = _ID_RE.search(attrs)
+        name = (found.group(1) or found.group(2)) if found else ""
+        if not name or any(e.anchor == name for e in outline):
+            counter += 1
+            while f"h-{counter}" in used:
+                counter += 1
+            name = f"h-{counter}"
+            used.add(name)
+            attrs = _ID_RE.sub("", attrs) + f' id="{name}"'
+        outline.append(OutlineEntry(level, _plain_text(inner), name))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    return _HEADING_RE.sub(anchor, body_html), outline
+
+
+def skeleton_html(headings: list[tuple[int, str]] | list[tuple[int, str, str]]) -> str:
+    """Body HTML of an outline: h2 'I. …', h3 '1. …', h4 '1.1. …' with ids 'h-N'."""
+    parts = []
+    for number, heading in enumerate(headings, start=1):
+        level, text, css = (*heading, "")[:3]
+        css_attr = f' class="{css}"' if css else ""
+        parts.append(f'<h{level}{css_attr} id="h-{number}">{html.escape(text)}</h{level}>')
+    return "".join(parts)
+
+
+def paragraph_texts(body_html: str) -> list[str]:
+    """The text of each block (paragraph, heading, list item, cell), footnotes included."""
+    texts = []
+    for match in _BLOCK_RE.finditer(body_html):
+        inner = re.sub(r'<span class="footnote">(.*?)</span>', r" [\1]", match.group(2), flags=re.S)
+        text = " ".join(html.unescape(_TAG_RE.sub("", inner)).split())
+        if text:
+            texts.append(text)
+    return texts
+
+
+def revision_changes(*, old_html: str, new_html: str) -> list[Change]:
+    """A readable diff of two bodies: the paragraphs removed and added, in order."""
+    old, new = paragraph_texts(old_html), paragraph_texts(new_html)
+    changes: list[Change] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changes.extend(Change("removed", text) for text in old[i1:i2])
+        changes.extend(Change("added", text) for text in new[j1:j2])
+    return changes
+
+
+def new_document_prefill(*, kind: str, issuer: Organisation, month: str, today: date) -> Prefill:
+    """Title, period, outline and closing lines a new document of a kind starts with."""
+    from bulletins.services import bulletin_prefill
+    from guidance.skeletons import guidance_prefill, report_prefill
+
+    if kind == Document.Kind.BULLETIN:
+        return bulletin_prefill(issuer=issuer, month=month, today=today)
+    if kind == Document.Kind.GUIDANCE:
+        return guidance_prefill(issuer=issuer)
+    return report_prefill(issuer=issuer, today=today)
+
+
+def _new_revision(*, document: Document, actor, body_html: str, current: bool = True) -> Revision:
     last = document.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = Revision.objects.create(
         document=document, number=last + 1, body_html=sanitize_html(body_html), author=actor
     )
-    document.current_revision = revision
+    if current:
+        document.current_revision = revision
     return revision
 
 
@@ -68,10 +209,17 @@ def document_create(
         revision=revision,
         reason=reason,
     )
+    derived_data_sync(document=document, revision=revision)
     return document
 
 
-@transaction.atomic
+def derived_data_sync(*, document: Document, revision: Revision) -> None:
+    """Re-read what is derived from the body: cited documents, a report's indicator rows."""
+    references_sync(document=document, revision=revision)
+    if document.kind == Document.Kind.REPORT:
+        report_indicators_sync(document=document, revision=revision)
+
+
 def document_update(
     *,
     document: Document,
@@ -80,8 +228,34 @@ def document_update(
     body_html: str,
     fields: dict[str, Any] | None = None,
     kind_fields: dict[str, Any] | None = None,
+    base_revision: int | None = None,
+    reason: str = "",
 ) -> Revision:
-    """Save an edit of a draft or returned document as a new revision."""
+    """Save an edit of a draft or returned document as a new revision.
+
+    With ``base_revision`` (the revision number the editor started from), an edit made
+    while someone else saved a newer revision is refused with RevisionConflict; its body is
+    kept as a revision that is not current, so nothing typed is lost. None skips the check.
+    """
+    outcome = _update_or_keep(
+        document=document,
+        actor=actor,
+        title=title,
+        body_html=body_html,
+        fields=fields,
+        kind_fields=kind_fields,
+        base_revision=base_revision,
+        reason=reason,
+    )
+    if isinstance(outcome, RevisionConflict):
+        raise outcome  # raised after the commit, so the kept revision stays saved
+    return outcome
+
+
+@transaction.atomic
+def _update_or_keep(
+    *, document, actor, title, body_html, fields, kind_fields, base_revision, reason
+) -> Revision | RevisionConflict:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.status not in EDITABLE:
         raise ValidationError(
@@ -89,6 +263,11 @@ def document_update(
                 "Văn bản đã được trình hoặc phê duyệt nên không thể sửa; "
                 "bản đã duyệt được giữ nguyên."
             )
+        )
+    current = document.current_revision
+    if base_revision is not None and current is not None and current.number != base_revision:
+        return _keep_conflicting(
+            document=document, actor=actor, body_html=body_html, base_revision=base_revision
         )
     document.title = title.strip()
     for name, value in (fields or {}).items():
@@ -107,5 +286,29 @@ def document_update(
         from_status=document.status,
         to_status=document.status,
         revision=revision,
+        reason=reason,
     )
+    derived_data_sync(document=document, revision=revision)
     return revision
+
+
+def _keep_conflicting(*, document, actor, body_html, base_revision: int) -> RevisionConflict:
+    """Store a refused edit as a non-current revision and say so in the history."""
+    current = document.current_revision
+    kept = _new_revision(document=document, actor=actor, body_html=body_html, current=False)
+    WorkflowEvent.objects.create(
+        document=document,
+        actor=actor,
+        action="edit",
+        from_status=document.status,
+        to_status=document.status,
+        revision=kept,
+        reason=(
+            f"Bản sửa dựa trên bản số {base_revision} không được lưu thành bản hiện hành vì "
+            f"bản số {current.number} đã được lưu trước đó; nội dung được giữ lại ở bản số "
+            f"{kept.number}."
+        ),
+    )
+    base = document.revisions.filter(number=base_revision).first()
+    changes = revision_changes(old_html=base.body_html if base else "", new_html=current.body_html)
+    return RevisionConflict(base_number=base_revision, current=current, kept=kept, changes=changes)

@@ -1,11 +1,13 @@
-"""Importing plain-text documents through the same path users take."""
+"""Importing plain-text and Word documents through the same path users take."""
 
+import html
 import re
 
 from django.db import transaction
 from django.utils import timezone
 
-from portal.importer import import_text
+from portal.importer import ImportResult, import_text
+from portal.importer_docx import import_upload
 from portal.models import Document, Organisation
 from portal.services.documents import document_create
 
@@ -32,22 +34,40 @@ def _kind_fields(kind: str, result) -> dict:
     return {}
 
 
-def _fallback_title(kind: str, result, text: str) -> str:
+def _fallback_title(kind: str, result: ImportResult) -> str:
     """A title for a text without one: the bulletin's standard line, else its first line."""
     if kind == Document.Kind.BULLETIN and result.period_month and result.period_year:
         return (
             f"THÔNG TIN SINH HOẠT CHI BỘ THÁNG {result.period_month:02d} NĂM {result.period_year}"
         )
-    return (text.strip().splitlines() or ["(không có tiêu đề)"])[0][:500]
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", result.body_html))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines or ["(không có tiêu đề)"])[0][:500]
+
+
+_SOURCES = {"text": "văn bản thuần", "docx": "tệp Word (.docx)"}
 
 
 @transaction.atomic
 def document_import(
-    *, text: str, kind: str, issuer: Organisation, actor, kind_fields: dict | None = None
+    *,
+    kind: str,
+    issuer: Organisation,
+    actor,
+    text: str | None = None,
+    data: bytes | None = None,
+    kind_fields: dict | None = None,
 ) -> tuple[Document, list[str]]:
-    """Create a draft from plain text; the import report is kept on the 'import' event."""
-    result = import_text(text, kind)
-    title = result.title or _fallback_title(kind, result, text)
+    """Create a draft from plain text or from an uploaded file's bytes (.txt or .docx).
+
+    The import report is kept on the 'import' event. ``data`` that is neither UTF-8 text nor
+    a readable .docx raises ``portal.importer_docx.ImportRefused`` (a Vietnamese message).
+    """
+    if data is not None:
+        result, source = import_upload(data, kind)
+    else:
+        result, source = import_text(text or "", kind), "text"
+    title = result.title or _fallback_title(kind, result)
     fields = {
         "recipients": "\n".join(result.recipients),
         "authority_line": result.authority_line,
@@ -56,7 +76,8 @@ def document_import(
     }
     notes = list(result.report)
     summary = (
-        f"Nhập từ văn bản thuần: {len(result.outline)} đề mục, {result.footnote_count} chú thích."
+        f"Nhập từ {_SOURCES[source]}: {len(result.outline)} đề mục, "
+        f"{result.footnote_count} chú thích, {len(notes)} điểm cần kiểm tra."
     )
     document = document_create(
         kind=kind,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from portal.access import approval_chain, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import ACTIONS, EDITABLE
+from portal.services.references import references_sync
 from portal.services.register import register_issue_number
 from portal.tasks import render_revision
 
@@ -105,6 +106,8 @@ def document_approve(*, document: Document, actor) -> Document:
     _freeze_and_render(document)
     document.save()
     _event(document, actor, "approve", Status.SUBMITTED)
+    # Now numbered: guidance already based on this number can link to it.
+    references_sync(document=document, revision=document.approved_revision)
     return document
 
 
@@ -130,6 +133,7 @@ def document_publish_imported(*, document: Document, actor, reason: str) -> Docu
     _freeze_and_render(document)
     document.save()
     _event(document, actor, "publish_imported", previous, reason)
+    references_sync(document=document, revision=document.approved_revision)
     return document
 
 

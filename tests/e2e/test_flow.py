@@ -103,6 +103,11 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
     download = download_info.value
     assert download.suggested_filename == "Bản tin 1-BT-BTGQU.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    with reader.expect_download() as word_info:
+        reader.click("#download-docx")
+    word = word_info.value
+    assert word.suggested_filename == "Bản tin 1-BT-BTGQU.docx"
+    assert Path(word.path()).read_bytes().startswith(b"PK")
     _shot(reader, "6-secretary-document-phone")
     assert Receipt.objects.filter(document=document).count() == 1
 

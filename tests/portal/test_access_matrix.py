@@ -23,11 +23,16 @@ MATRIX = {
     ("get", "document_pdf", "published"): [302, 404, 302, 302, 302, 404, 404],
     ("get", "document_docx", "published"): [302, 404, 302, 302, 302, 404, 404],
     ("get", "document_pdf", "draft"): [403, 404, 403, 404, 404, 404, 404],
+    ("get", "document_json", "draft"): [200, 404, 200, 404, 404, 404, 404],
+    ("get", "document_json", "published"): [200, 404, 200, 200, 200, 404, 404],
     ("post", "submit", "draft"): [302, 404, 403, 404, 404, 404, 404],
     ("post", "forward", "submitted"): [403, 404, 302, 403, 404, 404, 404],
     ("post", "approve", "forwarded"): [403, 404, 403, 302, 404, 404, 404],
     ("post", "publish", "approved"): [302, 404, 302, 302, 404, 404, 404],
     ("post", "image_upload", "draft"): [400, 404, 403, 404, 404, 404, 404],
+    ("post", "document_autosave", "draft"): [400, 404, 403, 404, 404, 404, 404],
+    ("post", "document_autosave", "submitted"): [403, 404, 403, 403, 404, 404, 404],
+    ("post", "document_autosave_new", "bulletin"): [400, 400, 403, 403, 403, 403, 403],
 }
 CASES = [
     (method, name, arg, persona, statuses[i])
@@ -44,6 +49,8 @@ def _url(name: str, arg: str | None, document) -> str:
         return reverse("portal:document_transition", args=[document.pk, name])
     if arg in STATES:
         return reverse(f"portal:{name}", args=[document.pk])
+    if name == "document_autosave_new":
+        return reverse("portal:document_autosave_new", args=[arg])
     return reverse(f"portal:{name}", args=[arg] if arg else [])
 
 

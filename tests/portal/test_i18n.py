@@ -86,7 +86,11 @@ def test_error_page_in_english(client, users):
 
 
 def _po_entries() -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of every live entry of the English catalog, header excluded."""
+    """(msgid, msgstr, fuzzy) of every live entry of the English catalog, header excluded.
+
+    A plural entry counts by its singular: msgid with msgstr[0] (its plural form is checked
+    separately below).
+    """
     entries = []
     for block in PO_FILE.read_text(encoding="utf-8").split("\n\n"):
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
@@ -94,9 +98,9 @@ def _po_entries() -> list[tuple[str, str, bool]]:
         fields: dict[str, str] = {}
         key = None
         for line in lines:
-            match = re.match(r'^(msgid|msgstr) (".*")$', line)
+            match = re.match(r'^(msgid_plural|msgid|msgstr\[\d\]|msgstr) (".*")$', line)
             if match:
-                key = match.group(1)
+                key = {"msgstr[0]": "msgstr"}.get(match.group(1), match.group(1))
                 fields[key] = ""
                 line = match.group(2)
             if key and line.startswith('"'):
@@ -113,3 +117,14 @@ def test_english_catalog_is_complete_and_compiled():
     with translation.override("en"):
         stale = [m for m, s, _ in entries if translation.gettext(m) != s]
     assert stale == [], "locale/en/LC_MESSAGES/django.mo is older than django.po"
+
+
+def test_english_plural_forms_follow_the_count():
+    with translation.override("en"):
+        one = translation.ngettext(
+            "%(counter)s văn bản trích dẫn", "%(counter)s văn bản trích dẫn", 1
+        )
+        many = translation.ngettext(
+            "%(counter)s văn bản trích dẫn", "%(counter)s văn bản trích dẫn", 3
+        )
+    assert (one, many) == ("%(counter)s citing document", "%(counter)s citing documents")

@@ -1,4 +1,4 @@
-"""import_document: a plain-text file like the seeds becomes a new draft."""
+"""import_document: a .txt (UTF-8) or .docx file becomes a new draft."""
 
 from pathlib import Path
 
@@ -7,14 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from portal.importer_docx import ImportRefused
 from portal.models import Document, Membership, Organisation
 from portal.services.imports import document_import
 
 
 class Command(BaseCommand):
     help = (
-        "Imports one UTF-8 text file as a draft of the issuing department, "
-        "prints the import report, and last the new document's id and URL."
+        "Imports one file, UTF-8 text or Word .docx (told apart by content), as a draft of "
+        "the issuing department; prints the import report, and last the new document's id "
+        "and URL."
     )
 
     def add_arguments(self, parser):
@@ -29,12 +31,15 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tổ chức mã {issuer!r}.")
         actor = self._actor(organisation, username)
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Không đọc được tệp văn bản UTF-8 {path}: {exc}") from exc
-        if "\x00" in text:
-            raise CommandError(f"Tệp {path} không phải văn bản thuần.")
-        document, notes = document_import(text=text, kind=kind, issuer=organisation, actor=actor)
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Không đọc được tệp {path}: {exc}") from exc
+        try:
+            document, notes = document_import(
+                data=data, kind=kind, issuer=organisation, actor=actor
+            )
+        except ImportRefused as exc:
+            raise CommandError(f"{path}: {exc}") from exc
         for note in notes:
             self.stdout.write(note)
         url = settings.SITE_URL + reverse("portal:document_detail", args=[document.pk])

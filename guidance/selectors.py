@@ -1,0 +1,298 @@
+"""Reads of report indicator tables: rows with their computed ratios, district figures."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from guidance import indicators as ind
+from guidance.models import Indicator
+from portal.access import is_city_document
+from portal.models import Document
+from portal.rendering.data import IndicatorRow
+from portal.selectors import get_document_for_user
+
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+REPORTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
+
+
+def report_for_user(user, pk: int, *, action: str = "view", city: bool = False) -> Document:
+    """A report the user may see (else 404) and act on (else 403); ``city``: a city report."""
+    document = get_document_for_user(user, pk, action=action)
+    if document.kind != Document.Kind.REPORT or not hasattr(document, "report"):
+        raise Http404(_("Văn bản này không phải báo cáo quý."))
+    if city and not is_city_document(document):
+        raise Http404(_("Chỉ báo cáo của cấp thành phố mới tổng hợp số liệu các quận, huyện."))
+    return document
+
+
+def indicator_of(document: Document, pk: int) -> Indicator:
+    """One row of the report's table (else 404)."""
+    try:
+        return document.report.indicators.select_related("report__document").get(pk=pk)
+    except (Indicator.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Không tìm thấy chỉ tiêu này trong báo cáo.")) from exc
+
+
+def _plain_name(name: str) -> str:
+    return " ".join(re.sub(r"^[\s\-–+•*]+", "", name).split()).lower()
+
+
+def indicator_key(row: Indicator) -> tuple:
+    """What makes two reports' rows the same indicator: TT and unit (sub-rows: name too)."""
+    unit = ind.normalise_unit(row.unit)
+    if row.parent is not None:
+        return ("sub", indicator_key(row.parent), _plain_name(row.name), unit)
+    if row.code.strip():
+        return ("code", row.code.strip(), unit)
+    return ("name", _plain_name(row.name), unit)
+
+
+def plan_of(row: Indicator) -> ind.Figure | None:
+    if row.plan_low is None:
+        return None
+    return ind.Figure(row.plan_low, row.plan_high)
+
+
+def has_figures(row: Indicator) -> bool:
+    values = (row.plan_low, row.estimate, row.same_period)
+    reported = (row.reported_same_period_ratio, row.reported_plan_ratio)
+    return any(v is not None for v in (*values, *reported))
+
+
+@dataclass
+class IndicatorLine:
+    """A row as shown and printed: its level and its ratios computed from the figures."""
+
+    indicator: Indicator
+    level: int  # 0 for a numbered row, 1 for its sub-rows …
+    plan: ind.Figure | None
+    same_period_check: ind.RatioCheck
+    plan_check: ind.RatioCheck
+
+    @property
+    def plan_text(self) -> str:
+        return ind.format_figure(self.plan)
+
+    @property
+    def estimate_text(self) -> str:
+        return ind.format_number(self.indicator.estimate)
+
+    @property
+    def same_period_text(self) -> str:
+        return ind.format_number(self.indicator.same_period)
+
+    @property
+    def flagged(self) -> bool:
+        return self.same_period_check.flagged or self.plan_check.flagged
+
+    @property
+    def notes(self) -> list[str]:
+        checks = (self.same_period_check, self.plan_check)
+        labels = (_("So với cùng kỳ"), _("So với kế hoạch"))
+        lines = [f"{label}: {check.note}" for label, check in zip(labels, checks, strict=True)]
+        imported = self.indicator.notes.splitlines()
+        return [line for line, check in zip(lines, checks, strict=True) if check.note] + imported
+
+
+def line_for(row: Indicator, level: int = 0) -> IndicatorLine:
+    plan = plan_of(row)
+    return IndicatorLine(
+        indicator=row,
+        level=level,
+        plan=plan,
+        same_period_check=ind.same_period_ratio(
+            row.estimate, row.same_period, row.reported_same_period_ratio
+        ),
+        plan_check=ind.plan_ratio(row.estimate, plan, row.reported_plan_ratio),
+    )
+
+
+def _levels(rows: list[Indicator]) -> dict[int, int]:
+    parents = {row.pk: row.parent_id for row in rows}
+    levels: dict[int, int] = {}
+    for row in rows:
+        level, parent = 0, row.parent_id
+        while parent is not None and level < 10:
+            level, parent = level + 1, parents.get(parent)
+        levels[row.pk] = level
+    return levels
+
+
+def indicator_lines(document: Document) -> list[IndicatorLine]:
+    """The report's rows in order, each with its computed ratios and flags (one query)."""
+    rows = list(Indicator.objects.filter(report_id=document.pk).order_by("position"))
+    levels = _levels(rows)
+    return [line_for(row, levels[row.pk]) for row in rows]
+
+
+# --- printing ------------------------------------------------------------------------
+
+
+def indicator_headers(document: Document) -> list[str]:
+    """Column headers of the printed table, with the report's quarter and year."""
+    report = document.report
+    period = f"quý {QUARTER_NAMES.get(report.quarter, report.quarter)}/{report.year}"
+    return [
+        "TT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        f"Kế hoạch năm {report.year}",
+        f"Ước thực hiện {period}",
+        f"{period.capitalize()} so với cùng kỳ (%)",
+        f"{period.capitalize()} so với kế hoạch năm {report.year} (%)",
+    ]
+
+
+def _printed(line: IndicatorLine) -> IndicatorRow:
+    row = line.indicator
+    blank = "-" if (has_figures(row) or row.unit) else ""
+    return IndicatorRow(
+        code=row.code,
+        name=row.name,
+        unit=row.unit,
+        plan=ind.format_figure(line.plan) or blank,
+        estimate=ind.format_number(row.estimate) or blank,
+        same_period_ratio=line.same_period_check.display or blank,
+        plan_ratio=line.plan_check.display or blank,
+        level=line.level,
+    )
+
+
+def print_indicators(document: Document) -> list[IndicatorRow]:
+    """The rows the appendix prints, figures in the Vietnamese way, ratios computed."""
+    if document.kind != Document.Kind.REPORT:
+        return []
+    return [_printed(line) for line in indicator_lines(document)]
+
+
+# --- a city report's districts -------------------------------------------------------
+
+
+def district_reports(document: Document) -> list[Document]:
+    """The latest approved report of each district of the city for the same quarter."""
+    report = document.report
+    candidates: QuerySet[Document] = (
+        Document.objects.filter(
+            kind=Document.Kind.REPORT,
+            status__in=REPORTED,
+            report__quarter=report.quarter,
+            report__year=report.year,
+            audience__parent_id=document.issuer.ancestor_ids[0],
+        )
+        .exclude(pk=document.pk)
+        .select_related("issuer", "audience", "report")
+        .order_by("audience__path", "-issued_on", "-pk")
+    )
+    latest: dict[int, Document] = {}
+    for candidate in candidates:
+        latest.setdefault(candidate.issuer_id, candidate)
+    return list(latest.values())
+
+
+@dataclass
+class PulledItem:
+    """One district's figure for an indicator, with where it comes from."""
+
+    document: Document
+    indicator: Indicator
+
+    @property
+    def district(self) -> str:
+        return self.document.audience.name
+
+    @property
+    def source(self) -> str:
+        number = self.document.number or _("(chưa có số)")
+        return _("%(district)s, Báo cáo số %(number)s") % {
+            "district": self.district,
+            "number": number,
+        }
+
+    @property
+    def line(self) -> IndicatorLine:
+        return line_for(self.indicator)
+
+
+@dataclass
+class PulledGroup:
+    """An indicator as its districts reported it: summed, or listed per district."""
+
+    key: tuple
+    parent_key: tuple | None
+    code: str
+    name: str
+    unit: str
+    items: list[PulledItem] = field(default_factory=list)
+
+    @property
+    def summable(self) -> bool:
+        return ind.is_summable(self.unit)
+
+    @property
+    def sources(self) -> list[str]:
+        return [item.source for item in self.items if has_figures(item.indicator)]
+
+    @property
+    def source_line(self) -> str:
+        sources = self.sources
+        return _("Tổng hợp từ: %(sources)s") % {"sources": "; ".join(sources)} if sources else ""
+
+    def _sum(self, name: str) -> Decimal | None:
+        values = [getattr(item.indicator, name) for item in self.items]
+        known = [v for v in values if v is not None]
+        return sum(known, Decimal(0)) if known else None
+
+    @property
+    def plan(self) -> ind.Figure | None:
+        return ind.sum_figures([plan_of(item.indicator) for item in self.items])
+
+    @property
+    def estimate(self) -> Decimal | None:
+        return self._sum("estimate")
+
+    @property
+    def same_period(self) -> Decimal | None:
+        return self._sum("same_period")
+
+    @property
+    def incomplete(self) -> bool:
+        """A sum that misses a district's figure (that district left it blank)."""
+        names = ("plan_low", "estimate", "same_period")
+        return any(
+            any(getattr(i.indicator, n) is None for i in self.items)
+            and any(getattr(i.indicator, n) is not None for i in self.items)
+            for n in names
+        )
+
+    @property
+    def total(self) -> IndicatorLine:
+        row = Indicator(code=self.code, name=self.name, unit=self.unit)
+        plan = self.plan
+        row.plan_low, row.plan_high = (plan.low, plan.high) if plan else (None, None)
+        row.estimate, row.same_period = self.estimate, self.same_period
+        return line_for(row)
+
+
+def pulled_groups(document: Document) -> list[PulledGroup]:
+    """The indicators the city's districts reported for the report's quarter, grouped."""
+    reports = district_reports(document)
+    rows = (
+        Indicator.objects.filter(report_id__in=[d.pk for d in reports], source_report=None)
+        .select_related("parent")
+        .order_by("report_id", "position")
+    )
+    by_document = {d.pk: d for d in reports}
+    groups: dict[tuple, PulledGroup] = {}
+    for row in rows:
+        key = indicator_key(row)
+        group = groups.get(key)
+        if group is None:
+            parent_key = indicator_key(row.parent) if row.parent is not None else None
+            group = PulledGroup(key, parent_key, row.code, row.name, row.unit)
+            groups[key] = group
+        group.items.append(PulledItem(by_document[row.report_id], row))
+    return list(groups.values())

@@ -1,0 +1,268 @@
+"""Writes to report indicator tables: each in one transaction, its event included."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guidance import indicators as ind
+from guidance.models import Indicator, IndicatorSource, Report
+from guidance.selectors import has_figures, indicator_key, pulled_groups
+from portal.models import Document, Revision, WorkflowEvent
+from portal.rules import ACTIONS
+
+COLUMN_NAMES = {
+    "plan": "Kế hoạch năm",
+    "estimate": "Ước thực hiện quý",
+    "same_period": "Cùng kỳ năm trước",
+    "same_period_ratio": "% so cùng kỳ",
+    "plan_ratio": "% so kế hoạch",
+}
+
+
+def _read(text: str, role: str, notes: list[str], *, figure: bool = False):
+    """A cell as a number (or a range), or None with a note that keeps the cell's text."""
+    ratio = "ratio" in role
+    digits, places = ind.RATIO_LIMITS if ratio else ind.FIGURE_LIMITS
+    try:
+        value = ind.parse_figure(text) if figure else ind.parse_number(text)
+    except ind.NumberError:
+        if not figure and _is_figure(text):
+            notes.append(f"{COLUMN_NAMES[role]}: «{text}» là một khoảng, cần một số.")
+        else:
+            notes.append(f"{COLUMN_NAMES[role]}: không đọc được «{text}» thành số.")
+        return None
+    ends = [] if value is None else ([value] if not figure else [value.low, value.high])
+    if any(end is not None and not ind.fits(end, digits=digits, places=places) for end in ends):
+        notes.append(f"{COLUMN_NAMES[role]}: «{text}» quá dài hoặc quá nhiều chữ số thập phân.")
+        return None
+    return value
+
+
+def _is_figure(text: str) -> bool:
+    try:
+        return ind.parse_figure(text) is not None
+    except ind.NumberError:
+        return False
+
+
+def _row_from_cells(cells: dict[str, str]) -> dict:
+    notes: list[str] = []
+    plan = _read(cells.get("plan", ""), "plan", notes, figure=True)
+    return {
+        "code": cells.get("code", "")[:20],
+        "name": cells.get("name", "")[:500] or "-",
+        "unit": cells.get("unit", "")[:100],
+        "plan_low": plan.low if plan else None,
+        "plan_high": plan.high if plan else None,
+        "estimate": _read(cells.get("estimate", ""), "estimate", notes),
+        "same_period": _read(cells.get("same_period", ""), "same_period", notes),
+        "reported_same_period_ratio": _read(
+            cells.get("same_period_ratio", ""), "same_period_ratio", notes
+        ),
+        "reported_plan_ratio": _read(cells.get("plan_ratio", ""), "plan_ratio", notes),
+        "notes": "\n".join(notes),
+    }
+
+
+@transaction.atomic
+def report_indicators_sync(*, document: Document, revision: Revision) -> int:
+    """Read the appendix indicator table of a report revision into the report's rows.
+
+    Returns the number of rows written. Returns 0 and keeps the rows when the body has no
+    indicator table, or when its table is unchanged since the last reading: rows edited
+    on the indicator page survive a save that did not touch the table. Figures known only
+    to the rows (last year's figure for the same quarter) are carried over by row.
+    """
+    if document.kind != Document.Kind.REPORT:
+        return 0
+    report = Report.objects.select_for_update().get(document=document)
+    table = ind.read_indicator_table(revision.body_html)
+    if table is None:
+        return 0
+    source = IndicatorSource.objects.filter(report=report).first()
+    if source is not None and source.digest == table.digest:
+        source.revision = revision
+        source.save(update_fields=["revision", "synced_at"])
+        return 0
+    old = list(report.indicators.select_related("parent"))
+    carried = {indicator_key(row): row.same_period for row in old if row.same_period is not None}
+    report.indicators.all().delete()
+    created: list[Indicator] = []
+    for position, row in enumerate(table.rows, start=1):
+        values = _row_from_cells(row.cells)
+        parent = created[row.parent] if row.parent is not None else None
+        indicator = Indicator(report=report, parent=parent, position=position, **values)
+        if indicator.same_period is None:
+            indicator.same_period = carried.get(indicator_key(indicator))
+        indicator.save()
+        created.append(indicator)
+    IndicatorSource.objects.update_or_create(
+        report=report, defaults={"digest": table.digest, "revision": revision}
+    )
+    return len(created)
+
+
+def _require_edit(document: Document, actor) -> None:
+    if document.status not in {Document.Status.DRAFT, Document.Status.RETURNED}:
+        raise ValidationError(
+            _("Báo cáo đã được trình hoặc phê duyệt nên không sửa được số liệu chỉ tiêu.")
+        )
+    if not ACTIONS["edit"].test(actor, document):
+        raise PermissionDenied(
+            _("Chỉ chuyên viên của ban ban hành được sửa số liệu chỉ tiêu của báo cáo.")
+        )
+
+
+def _event(document: Document, actor, reason: str) -> None:
+    WorkflowEvent.objects.create(
+        document=document,
+        actor=actor,
+        action=WorkflowEvent.Action.EDIT,
+        from_status=document.status,
+        to_status=document.status,
+        step=document.step,
+        reason=reason,
+        revision=document.current_revision,
+    )
+
+
+def _locked(document: Document) -> Document:
+    return (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("issuer", "audience")
+        .get(pk=document.pk)
+    )
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    indicator: Indicator,
+    actor,
+    plan: ind.Figure | None,
+    estimate: Decimal | None,
+    same_period: Decimal | None,
+    reported_same_period_ratio: Decimal | None,
+    reported_plan_ratio: Decimal | None,
+) -> Indicator:
+    """Change the figures of one row of a report being drafted; an 'edit' event says which."""
+    document = _locked(indicator.report.document)
+    _require_edit(document, actor)
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.plan_low = plan.low if plan else None
+    indicator.plan_high = plan.high if plan else None
+    indicator.estimate = estimate
+    indicator.same_period = same_period
+    indicator.reported_same_period_ratio = reported_same_period_ratio
+    indicator.reported_plan_ratio = reported_plan_ratio
+    indicator.save()
+    label = f"{indicator.code} {indicator.name}".strip()
+    _event(document, actor, _("Sửa số liệu chỉ tiêu: %(name)s") % {"name": label})
+    return indicator
+
+
+def _renumber(report: Report) -> None:
+    """Positions 1..n in tree order: each row followed by its sub-rows (kept in order)."""
+    rows = list(report.indicators.order_by("position"))
+    children: dict[int | None, list[Indicator]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Indicator] = []
+
+    def walk(parent_id: int | None) -> None:
+        for row in children.get(parent_id, []):
+            ordered.append(row)
+            walk(row.pk)
+
+    walk(None)
+    offset = len(rows) + max((r.position for r in rows), default=0)
+    for index, row in enumerate(ordered, start=1):  # two passes: positions are unique
+        row.position = offset + index
+    Indicator.objects.bulk_update(ordered, ["position"])
+    for index, row in enumerate(ordered, start=1):
+        row.position = index
+    Indicator.objects.bulk_update(ordered, ["position"])
+
+
+def _target_row(report: Report, group, by_key: dict, last: list[int]) -> Indicator:
+    """The city report's row for a pulled group, created at the end (or under its parent)."""
+    row = by_key.get(group.key)
+    if row is not None:
+        return row
+    parent = by_key.get(group.parent_key) if group.parent_key else None
+    last[0] += 1
+    row = Indicator.objects.create(
+        report=report,
+        parent=parent,
+        position=last[0],
+        code=group.code,
+        name=group.name,
+        unit=group.unit,
+    )
+    by_key[group.key] = row
+    return row
+
+
+@transaction.atomic
+def report_indicators_pull(*, document: Document, actor) -> int:
+    """Take the figures its districts reported for the quarter into a city report's rows.
+
+    Summable figures replace the row's plan, estimate and last year's figure with their sum
+    (the typed ratios are cleared: the computed ones stand); other figures (percentages,
+    indices) become one sub-row per district. Every written row names its sources.
+    Returns the number of rows written.
+    """
+    document = _locked(document)
+    _require_edit(document, actor)
+    groups = pulled_groups(document)
+    if not groups:
+        raise ValidationError(
+            _("Chưa có báo cáo quý cùng kỳ đã duyệt của các quận, huyện để tổng hợp.")
+        )
+    report = Report.objects.select_for_update().get(document=document)
+    existing = list(report.indicators.select_related("parent"))
+    by_key = {indicator_key(row): row for row in existing if row.source_report_id is None}
+    last = [max((row.position for row in existing), default=0)]
+    written = 0
+    for group in groups:
+        row = _target_row(report, group, by_key, last)
+        row.source = group.source_line[:1000]
+        if group.summable:
+            row.plan_low = group.plan.low if group.plan else None
+            row.plan_high = group.plan.high if group.plan else None
+            row.estimate, row.same_period = group.estimate, group.same_period
+            row.reported_same_period_ratio = row.reported_plan_ratio = None
+            row.save()
+            written += 1
+            continue
+        row.save(update_fields=["source"])
+        row.children.filter(source_report__isnull=False).delete()
+        for item in group.items:
+            if not has_figures(item.indicator):
+                continue
+            last[0] += 1
+            Indicator.objects.create(
+                report=report,
+                parent=row,
+                position=last[0],
+                name=f"- {item.district}",
+                unit=row.unit,
+                plan_low=item.indicator.plan_low,
+                plan_high=item.indicator.plan_high,
+                estimate=item.indicator.estimate,
+                same_period=item.indicator.same_period,
+                reported_same_period_ratio=item.indicator.reported_same_period_ratio,
+                reported_plan_ratio=item.indicator.reported_plan_ratio,
+                source=item.source[:1000],
+                source_report=item.document,
+            )
+            written += 1
+    _renumber(report)
+    summary = _("Tổng hợp %(rows)s dòng chỉ tiêu từ báo cáo của: %(sources)s.") % {
+        "rows": written,
+        "sources": "; ".join(sorted({s for g in groups for s in g.sources})),
+    }
+    _event(document, actor, summary)
+    return written

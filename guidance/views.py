@@ -1,0 +1,154 @@
+"""Thin views of a report's indicator table: list, edit a row, pull the districts' figures."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from guidance import indicators as ind
+from guidance.selectors import (
+    district_reports,
+    indicator_lines,
+    indicator_of,
+    plan_of,
+    pulled_groups,
+    report_for_user,
+)
+from guidance.services import indicator_update, report_indicators_pull
+from portal.access import is_city_document
+from portal.rules import ACTIONS
+
+
+def _parsed(text: str, *, figure: bool = False, limits: tuple[int, int] = ind.FIGURE_LIMITS):
+    try:
+        value = ind.parse_figure(text) if figure else ind.parse_number(text)
+    except ind.NumberError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    ends = [] if value is None else ([value.low, value.high] if figure else [value])
+    digits, places = limits
+    if any(e is not None and not ind.fits(e, digits=digits, places=places) for e in ends):
+        raise forms.ValidationError(
+            _("Số quá dài: tối đa %(digits)s chữ số phần nguyên và %(places)s chữ số thập phân.")
+            % {"digits": digits, "places": places}
+        )
+    return value
+
+
+class IndicatorForm(forms.Form):
+    """A row's figures, typed the Vietnamese way ("116.442,134", "2.000 - 2.500")."""
+
+    plan = forms.CharField(
+        label=gettext_lazy("Kế hoạch năm (một số hoặc một khoảng, ví dụ 12,7 - 13)"),
+        max_length=80,
+        required=False,
+    )
+    estimate = forms.CharField(
+        label=gettext_lazy("Ước thực hiện quý"), max_length=80, required=False
+    )
+    same_period = forms.CharField(
+        label=gettext_lazy("Cùng kỳ năm trước (để tính % so cùng kỳ)"),
+        max_length=80,
+        required=False,
+    )
+    reported_same_period_ratio = forms.CharField(
+        label=gettext_lazy("% so cùng kỳ ghi trong báo cáo"), max_length=40, required=False
+    )
+    reported_plan_ratio = forms.CharField(
+        label=gettext_lazy("% so kế hoạch ghi trong báo cáo"), max_length=40, required=False
+    )
+
+    def clean_plan(self) -> ind.Figure | None:
+        return _parsed(self.cleaned_data["plan"], figure=True)
+
+    def clean_estimate(self) -> Decimal | None:
+        return _parsed(self.cleaned_data["estimate"])
+
+    def clean_same_period(self) -> Decimal | None:
+        return _parsed(self.cleaned_data["same_period"])
+
+    def clean_reported_same_period_ratio(self) -> Decimal | None:
+        return _parsed(self.cleaned_data["reported_same_period_ratio"], limits=ind.RATIO_LIMITS)
+
+    def clean_reported_plan_ratio(self) -> Decimal | None:
+        return _parsed(self.cleaned_data["reported_plan_ratio"], limits=ind.RATIO_LIMITS)
+
+
+def _initial(indicator) -> dict[str, str]:
+    ratio = {"places": 2}
+    return {
+        "plan": ind.format_figure(plan_of(indicator)),
+        "estimate": ind.format_number(indicator.estimate),
+        "same_period": ind.format_number(indicator.same_period),
+        "reported_same_period_ratio": ind.format_number(
+            indicator.reported_same_period_ratio, **ratio
+        )
+        if indicator.reported_same_period_ratio is not None
+        else "",
+        "reported_plan_ratio": ind.format_number(indicator.reported_plan_ratio, **ratio)
+        if indicator.reported_plan_ratio is not None
+        else "",
+    }
+
+
+@login_required
+@require_GET
+def indicator_list(request, pk: int):
+    document = report_for_user(request.user, pk)
+    can_edit = ACTIONS["edit"].test(request.user, document)
+    context = {
+        "document": document,
+        "lines": indicator_lines(document),
+        "can_edit": can_edit,
+        "is_city": is_city_document(document),
+    }
+    return render(request, "guidance/indicator_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk: int, row: int):
+    document = report_for_user(request.user, pk, action="edit")
+    indicator = indicator_of(document, row)
+    form = IndicatorForm(request.POST or None, initial=_initial(indicator))
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_update(indicator=indicator, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu số liệu chỉ tiêu."))
+            return redirect("guidance:indicator_list", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"document": document, "indicator": indicator, "form": form}
+    return render(request, "guidance/indicator_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_pull(request, pk: int):
+    action = "edit" if request.method == "POST" else "view"
+    document = report_for_user(request.user, pk, action=action, city=True)
+    error = ""
+    if request.method == "POST":
+        try:
+            written = report_indicators_pull(document=document, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            notice = _("Đã đưa %(count)s dòng số liệu của các quận, huyện vào báo cáo.")
+            messages.success(request, notice % {"count": written})
+            return redirect("guidance:indicator_list", pk=document.pk)
+    context = {
+        "document": document,
+        "reports": district_reports(document),
+        "groups": pulled_groups(document),
+        "can_pull": ACTIONS["edit"].test(request.user, document),
+        "error": error,
+    }
+    return render(request, "guidance/indicator_pull.html", context, status=409 if error else 200)

@@ -1,0 +1,250 @@
+"""Citations of Party and State documents, read from the body of a revision.
+
+Writes: ``references_sync`` (after every save and import). Reads: the citations a user may
+see, with the month of each citing document, for the two reference pages.
+"""
+
+import html
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Case, DateField, F, IntegerField, QuerySet, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
+
+from portal.access import held_roles
+from portal.kinds import KINDS, kind_record
+from portal.models import Citation, CitedDocument, Document, Membership, Revision
+from portal.references import (
+    Reference,
+    find_references,
+    is_based_on,
+    normalise_number,
+    years_in_context,
+)
+from portal.selectors import documents_visible_to
+
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|thead|tbody|blockquote|figure|figcaption)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
+_SPAN_TAG_RE = re.compile(r"</?span\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_TEXT_LIMIT = Citation._meta.get_field("text").max_length
+
+
+def body_text(body_html: str) -> str:
+    """The plain text of a sanitised body: blocks on their own lines, footnotes apart."""
+    text = _BLOCK_TAG_RE.sub("\n", body_html or "")
+    text = _SPAN_TAG_RE.sub(" ", text)
+    return html.unescape(_TAG_RE.sub("", text))
+
+
+def _cited_for(reference: Reference, year: int | None) -> CitedDocument:
+    """The cited document of a reference: same number and year; an undated one takes a dated."""
+    rows = list(CitedDocument.objects.filter(key=reference.key))
+    undated = next((row for row in rows if row.year is None), None)
+    if year is None:
+        dated = [row for row in rows if row.year is not None]
+        # An undated mention means the latest of that number: bulletins cite current directives.
+        row = max(dated, key=lambda r: (r.year, r.issued_on or date.min)) if dated else undated
+    else:
+        row = next((row for row in rows if row.year == year), None) or undated
+    if row is None:
+        row, _ = CitedDocument.objects.get_or_create(
+            key=reference.key,
+            year=year,
+            defaults={
+                "number": reference.number,
+                "type_name": reference.type_name,
+                "issuer_code": reference.issuer_code[:30],
+            },
+        )
+    return row
+
+
+def _fill(row: CitedDocument, reference: Reference, year: int | None) -> None:
+    """Complete what earlier mentions left blank: the year, the date, the issuing body."""
+    changed = {}
+    if row.year is None and year is not None:
+        changed["year"] = year
+    if not row.issued_by and reference.issued_by:
+        changed["issued_by"] = reference.issued_by
+    if not row.issued_on and reference.issued_on and reference.issued_on.year == (row.year or year):
+        changed["issued_on"] = reference.issued_on
+    if changed:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(changed))
+
+
+def _guidance_numbered(document: Document, reference: Reference) -> Document | None:
+    """The guidance in the portal with the referenced number, in the same city."""
+    suffix = re.sub(r"^\d+", "", reference.number)
+    candidates = [
+        candidate
+        for candidate in Document.objects.filter(
+            kind=Document.Kind.GUIDANCE,
+            number__iendswith=suffix,
+            issuer__path__startswith=f"/{document.issuer.ancestor_ids[0]}/",
+        ).exclude(pk=document.pk)
+        if normalise_number(candidate.number) == reference.key
+    ]
+    # Numbers restart every term: the issue date, when given, picks the right one.
+    candidates.sort(key=lambda c: (c.issued_on != reference.issued_on, -(c.pk or 0)))
+    return candidates[0] if candidates else None
+
+
+def _based_on_sync(*, document: Document, text: str, references: list[Reference]) -> None:
+    """Link a guidance to the higher guidance its text is based on, when that one is here."""
+    if document.kind != Document.Kind.GUIDANCE:
+        return
+    record = kind_record(document)
+    for reference in references:
+        if record is None or not is_based_on(text, reference):
+            continue
+        higher = _guidance_numbered(document, reference)
+        if higher is not None:
+            if record.based_on_id != higher.pk:
+                record.based_on = higher
+                record.save(update_fields=["based_on"])
+            return
+
+
+def _lower_guidance_sync(document: Document) -> None:
+    """Link the guidance already based on this one's number to it, now that it has one."""
+    if document.kind != Document.Kind.GUIDANCE or not document.number:
+        return
+    guidance_model = KINDS[Document.Kind.GUIDANCE].model
+    key = normalise_number(document.number)
+    lower_ids = Citation.objects.filter(
+        basis=True,
+        cited__key=key,
+        document__kind=Document.Kind.GUIDANCE,
+        document__issuer__path__startswith=f"/{document.issuer.ancestor_ids[0]}/",
+    ).values("document_id")
+    guidance_model.objects.filter(document_id__in=lower_ids, based_on__isnull=True).exclude(
+        document_id=document.pk
+    ).update(based_on=document)
+
+
+@transaction.atomic
+def references_sync(*, document: Document, revision: Revision) -> int:
+    """Replace the document's citations by those of the revision's body; return their count."""
+    text = body_text(revision.body_html)
+    references = find_references(text)
+    chosen: OrderedDict[int, tuple[CitedDocument, Reference, bool]] = OrderedDict()
+    resolved: dict[tuple[str, int | None], CitedDocument] = {}
+    for reference, year in zip(references, years_in_context(references), strict=True):
+        cited = resolved.get((reference.key, year))
+        if cited is None:
+            cited = resolved[(reference.key, year)] = _cited_for(reference, year)
+        _fill(cited, reference, year)
+        basis = is_based_on(text, reference)
+        if cited.pk not in chosen or (basis and not chosen[cited.pk][2]):
+            previous = chosen.get(cited.pk)
+            chosen[cited.pk] = (cited, previous[1] if previous else reference, basis)
+    Citation.objects.filter(document=document).delete()
+    Citation.objects.bulk_create(
+        Citation(
+            document=document,
+            cited=cited,
+            revision=revision,
+            text=" ".join(text[reference.start : reference.end].split())[:_TEXT_LIMIT],
+            position=position,
+            basis=basis,
+        )
+        for position, (cited, reference, basis) in enumerate(chosen.values())
+    )
+    _based_on_sync(document=document, text=text, references=references)
+    _lower_guidance_sync(document)
+    return len(chosen)
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+def _month_index(expression):
+    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
+
+
+def citations_visible_to(user) -> QuerySet[Citation]:
+    """Citations in documents the user may see, each with ``period`` (year × 12 + month − 1).
+
+    The period is the bulletin's month or the report's quarter, else the month of the issue
+    date, publication or creation.
+    """
+    dated = Coalesce(
+        "document__issued_on",
+        TruncDate("document__published_at"),
+        TruncDate("document__created_at"),
+        output_field=DateField(),
+    )
+    bulletin_period = (
+        F("document__bulletin__period_year") * 12 + F("document__bulletin__period_month") - 1
+    )
+    # A quarterly report counts in the last month of its quarter.
+    report_period = F("document__report__year") * 12 + F("document__report__quarter") * 3 - 1
+    return (
+        Citation.objects.filter(document__in=documents_visible_to(user).values("pk"))
+        .select_related("cited", "document__issuer")
+        .annotate(
+            period=Case(
+                When(document__bulletin__isnull=False, then=bulletin_period),
+                When(document__report__isnull=False, then=report_period),
+                default=_month_index(dated),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+@dataclass
+class CitedRow:
+    """One cited document with the visible documents citing it, latest month first."""
+
+    cited: CitedDocument
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def latest_period(self) -> int:
+        return max(citation.period for citation in self.citations)
+
+
+def cited_rows(citations: QuerySet[Citation]) -> list[CitedRow]:
+    """Group citations by cited document: most cited first, then most recently cited."""
+    rows: dict[int, CitedRow] = {}
+    for citation in citations.order_by("-period", "document_id"):
+        rows.setdefault(citation.cited_id, CitedRow(citation.cited)).citations.append(citation)
+    return sorted(
+        rows.values(), key=lambda row: (-len(row.citations), -row.latest_period, row.cited.key)
+    )
+
+
+def period_label(period: int) -> str:
+    """'12/2024' for a period index."""
+    return f"{period % 12 + 1:02d}/{period // 12}"
+
+
+def documents_numbered(user, cited: CitedDocument) -> list[Document]:
+    """Portal documents the user may see whose own number is the cited one."""
+    suffix = re.sub(r"^\d+", "", cited.number)
+    return [
+        document
+        for document in documents_visible_to(user).filter(number__iendswith=suffix)
+        if normalise_number(document.number) == cited.key
+        and (not cited.year or not document.issued_on or document.issued_on.year == cited.year)
+    ]
+
+
+PROPAGANDA_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD, Membership.Role.APPROVER}
+
+
+def sees_propaganda(user) -> bool:
+    """Staff (editors, heads, approvers) see what was propagated; cell secretaries do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(h.role in PROPAGANDA_ROLES for h in held_roles(user))

@@ -1,0 +1,166 @@
+"""A city report pulls the indicators its districts reported for the same quarter."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from guidance.models import Indicator
+from guidance.selectors import district_reports, indicator_lines, pulled_groups
+from guidance.services import report_indicators_pull
+from portal.models import WorkflowEvent
+from tests.guidance.test_indicators import grant, make_report
+
+DOSON_ROWS = (
+    ("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "1.000", "250,5", "", "25,05"),
+    ("", "- Thu nội địa", "Tỷ đồng", "400", "100", "", "25,00"),
+    ("2", "Tốc độ tăng trưởng GRDP", "%", "7 - 7,5", "-", "6,5", "-"),
+    ("3", "Số lao động được giải quyết việc làm", "Lượt người", "2.000", "500", "", "25,00"),
+)
+NGOQUYEN_ROWS = (
+    ("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "3.000 - 3.500", "749,5", "", ""),
+    ("", "- Thu nội địa", "Tỷ đồng", "1.600", "420", "", ""),
+    ("2", "Tốc độ tăng trưởng GRDP", "%", "8", "-", "7,2", "-"),
+    ("3", "Số lao động được giải quyết việc làm", "Lượt người", "3.000", "800", "", ""),
+    ("4", "Thu hút vốn đầu tư nước ngoài", "Triệu USD", "100", "30", "", ""),
+)
+CITY_ROWS = (
+    ("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "", "", "", ""),
+    ("2", "Tốc độ tăng trưởng GRDP", "%", "12,7 - 13", "-", "9,65", "-"),
+)
+
+
+@pytest.fixture
+def districts(users, orgs):
+    """Approved reports of Đồ Sơn and Ngô Quyền for quarter I of 2023."""
+    grant(users, orgs, "ngoquyen.head", "ngoquyen-btg", "head")
+    doson = make_report(users, orgs, rows=DOSON_ROWS, state="approved")
+    ngoquyen = make_report(
+        users,
+        orgs,
+        issuer="ngoquyen-btg",
+        editor="ngoquyen.editor",
+        head="ngoquyen.head",
+        rows=NGOQUYEN_ROWS,
+        state="published",
+    )
+    return doson, ngoquyen
+
+
+@pytest.fixture
+def city(users, orgs):
+    grant(users, orgs, "hp.editor", "hp-btg", "editor")
+    return make_report(users, orgs, issuer="hp-btg", editor="hp.editor", rows=CITY_ROWS)
+
+
+def group(city_document, name: str):
+    return next(g for g in pulled_groups(city_document) if g.name.startswith(name))
+
+
+def test_district_reports_of_the_same_quarter_are_found(users, orgs, districts, city):
+    doson, ngoquyen = districts
+    make_report(users, orgs, rows=DOSON_ROWS, state="draft")  # not reported yet
+    make_report(users, orgs, rows=DOSON_ROWS, state="approved", quarter=2)  # another quarter
+    hanoi = dict(issuer="hbt-btg", editor="hbt.editor", head="hbt.head", approver="hn.approver")
+    make_report(users, orgs, rows=DOSON_ROWS, state="approved", **hanoi)  # another city
+    assert {d.pk for d in district_reports(city)} == {doson.pk, ngoquyen.pk}
+
+
+def test_absolute_figures_are_summed_with_their_sources(districts, city):
+    doson, ngoquyen = districts
+    budget = group(city, "Tổng thu ngân sách")
+    assert budget.summable
+    assert budget.estimate == Decimal("1000.0")
+    assert (budget.plan.low, budget.plan.high) == (Decimal("4000"), Decimal("4500"))
+    assert budget.total.plan_check.display == "25,00 - 22,22"
+    assert budget.sources == [
+        f"Quận ủy Đồ Sơn, Báo cáo số {doson.number}",
+        f"Quận ủy Ngô Quyền, Báo cáo số {ngoquyen.number}",
+    ]
+    jobs = group(city, "Số lao động")
+    assert jobs.estimate == Decimal("1300")
+    assert jobs.total.plan_check.display == "26,00"
+    domestic = group(city, "- Thu nội địa")
+    assert domestic.parent_key == budget.key
+    assert domestic.estimate == Decimal("520")
+
+
+def test_percentages_are_listed_per_district_not_summed(districts, city):
+    growth = group(city, "Tốc độ tăng trưởng")
+    assert not growth.summable
+    reported = [item.indicator.reported_same_period_ratio for item in growth.items]
+    assert reported == [Decimal("6.5"), Decimal("7.2")]
+    assert [item.district for item in growth.items] == ["Quận ủy Đồ Sơn", "Quận ủy Ngô Quyền"]
+
+
+def test_pull_writes_sums_and_per_district_rows_in_one_event(users, districts, city):
+    doson, ngoquyen = districts
+    written = report_indicators_pull(document=city, actor=users["hp.editor"])
+    assert written == 6  # 4 sums (budget, domestic, jobs, FDI) + growth of 2 districts
+    lines = indicator_lines(city)
+    names = [(line.level, line.indicator.name) for line in lines]
+    assert names == [
+        (0, "Tổng thu ngân sách trên địa bàn"),
+        (1, "- Thu nội địa"),
+        (0, "Tốc độ tăng trưởng GRDP"),
+        (1, "- Quận ủy Đồ Sơn"),
+        (1, "- Quận ủy Ngô Quyền"),
+        (0, "Số lao động được giải quyết việc làm"),
+        (0, "Thu hút vốn đầu tư nước ngoài"),
+    ]
+    budget = lines[0]
+    assert budget.indicator.estimate == Decimal("1000")
+    assert budget.plan_check.display == "25,00 - 22,22"
+    assert budget.indicator.source.startswith("Tổng hợp từ: Quận ủy Đồ Sơn, Báo cáo số ")
+    growth = lines[2]
+    assert growth.plan_text == "12,7 - 13"  # the city's own plan for a percentage is kept
+    assert lines[3].indicator.source_report_id == doson.pk
+    assert lines[4].same_period_check.display == "7,20"
+    assert lines[6].indicator.code == "4"
+    event = WorkflowEvent.objects.filter(document=city).last()
+    assert event.action == "edit"
+    assert event.actor == users["hp.editor"]
+    assert "Quận ủy Ngô Quyền" in event.reason
+
+
+def test_pulling_twice_does_not_duplicate_rows(users, districts, city):
+    report_indicators_pull(document=city, actor=users["hp.editor"])
+    report_indicators_pull(document=city, actor=users["hp.editor"])
+    assert Indicator.objects.filter(report_id=city.pk).count() == 7
+    positions = list(Indicator.objects.filter(report_id=city.pk).values_list("position", flat=True))
+    assert positions == list(range(1, 8))
+
+
+def test_pull_without_district_reports_says_so(users, city):
+    with pytest.raises(ValidationError, match="Chưa có báo cáo quý cùng kỳ"):
+        report_indicators_pull(document=city, actor=users["hp.editor"])
+
+
+def test_only_the_city_reports_editors_may_pull(users, districts, city):
+    with pytest.raises(PermissionDenied):
+        report_indicators_pull(document=city, actor=users["doson.editor"])
+
+
+def test_pull_page_shows_figures_and_sources_then_takes_them(client, users, districts, city):
+    doson, _ = districts
+    client.force_login(users["hp.editor"])
+    url = reverse("guidance:indicator_pull", args=[city.pk])
+    page = client.get(url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert f"Quận ủy Đồ Sơn, Báo cáo số {doson.number}" in content
+    assert "1.000" in content  # the summed estimate of the budget
+    assert "Không cộng được: liệt kê theo từng đơn vị" in content
+    assert 'id="pull"' in content
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("guidance:indicator_list", args=[city.pk])
+    assert Indicator.objects.filter(report_id=city.pk).count() == 7
+
+
+def test_pull_page_without_district_reports_answers_409(client, users, city):
+    client.force_login(users["hp.editor"])
+    response = client.post(reverse("guidance:indicator_pull", args=[city.pk]))
+    assert response.status_code == 409
+    assert "Chưa có báo cáo quý cùng kỳ" in response.content.decode()
