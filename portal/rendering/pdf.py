@@ -317,14 +317,7 @@ def body_with_indicators(data: PrintData) -> str:
     table = lxml.html.fragment_fromstring(indicator_table_html(data))
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     children = list(root)
-    start = next(
-        (
-            i
-            for i, el in enumerate(children)
-            if el.tag in ("h1", "h2", "h3") and "appendix" in _classes(el)
-        ),
-        None,
-    )
+    start = _appendix_start(children)
     if start is None:
         heading = lxml.html.Element("h2", {"class": "appendix"})
         heading.text = "PHỤ LỤC"
@@ -345,6 +338,18 @@ def body_with_indicators(data: PrintData) -> str:
     return (root.text or "") + _serialize(list(root))
 
 
+def _appendix_start(children: list) -> int | None:
+    """Index of the appendix heading ("PHỤ LỤC") among the body's top elements."""
+    return next(
+        (
+            i
+            for i, el in enumerate(children)
+            if el.tag in ("h1", "h2", "h3") and "appendix" in _classes(el)
+        ),
+        None,
+    )
+
+
 def prepare_body(data: PrintData) -> PreparedBody:
     """Split off the appendix and collect the bulletin's contents (see module docstring)."""
     body = body_with_indicators(data)
@@ -353,14 +358,7 @@ def prepare_body(data: PrintData) -> PreparedBody:
         return PreparedBody(main_html=body)
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     children = list(root)
-    start = next(
-        (
-            i
-            for i, el in enumerate(children)
-            if el.tag in ("h1", "h2", "h3") and "appendix" in _classes(el)
-        ),
-        None,
-    )
+    start = _appendix_start(children)
     main, appendix = (children, []) if start is None else (children[:start], children[start:])
 
     contents: list[ContentsEntry] = []

@@ -1,64 +1,24 @@
 """Authoring in a real browser: new-bulletin outline, footnotes, autosave, two editors at once."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from portal.demo.tree import DEMO_PASSWORD
 from portal.models import Document, Membership, Revision
 from portal.services.demo import demo_tree_load
 from portal.services.imports import document_import
 from portal.services.organisations import membership_grant
+from tests.e2e.conftest import login, shot
 from tests.factories import make_document
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FOOTNOTES = re.compile(r'<span class="footnote">(.*?)</span>', re.S)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # are still plain synchronous calls made between browser steps.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-def _login(browser: Browser, live_server, username: str, *, mobile: bool = False) -> Page:
-    viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
-    context = browser.new_context(viewport=viewport, locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/tai-khoan/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/tai-khoan/login/" not in url)
-    return page
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _open_editor(page: Page, url: str) -> None:
@@ -85,7 +45,7 @@ def _type_at_end(page: Page, text: str) -> None:
 def test_new_bulletin_starts_from_the_previous_bulletins_outline(browser, live_server):
     orgs, users = demo_tree_load()
     _import(users, orgs, "bulletin-2024-12-doson.txt", "bulletin")
-    editor = _login(browser, live_server, "doson.editor")
+    editor = login(browser, live_server, "doson.editor")
     editor.click("text=Bản tin mới")
     editor.wait_for_selector("html[data-editor-ready='1']")
     editor.fill("input[name=thang]", "2025-01")
@@ -112,7 +72,7 @@ def test_new_bulletin_starts_from_the_previous_bulletins_outline(browser, live_s
     outline = editor.locator("#outline")
     expect(outline).to_have_attribute("open", "")
     expect(outline.locator("li")).to_have_text(headings)
-    _shot(editor, "editor-1-new-bulletin-outline")
+    shot(editor, "editor-1-new-bulletin-outline")
 
     # The outline follows the text: a heading added in the editor appears in it.
     target = content.locator("h3", has_text="3. Thông tin tình hình trên địa bàn quận")
@@ -136,22 +96,22 @@ def test_new_bulletin_starts_from_the_previous_bulletins_outline(browser, live_s
     link.click()
     expect(editor.locator(f"h4{anchor}")).to_have_text("1.1. Tin mới trong nước")
     assert editor.url.endswith(anchor)
-    _shot(editor, "editor-2-saved-bulletin-with-outline")
+    shot(editor, "editor-2-saved-bulletin-with-outline")
 
-    phone = _login(browser, live_server, "doson.editor", mobile=True)
+    phone = login(browser, live_server, "doson.editor", mobile=True)
     phone.goto(editor.url.split("#")[0])
     phone_outline = phone.locator("#outline")
     expect(phone_outline).not_to_have_attribute("open", "")
     phone.click("#outline summary")
     expect(phone_outline.locator("li")).to_have_count(7)
-    _shot(phone, "editor-3-outline-on-phone")
+    shot(phone, "editor-3-outline-on-phone")
 
 
 def test_footnotes_survive_the_editor_and_can_be_added_and_edited(browser, live_server):
     orgs, users = demo_tree_load()
     document = _import(users, orgs, "guidance-2024-haibatrung.txt", "guidance")
     stored = document.current_revision.body_html
-    editor = _login(browser, live_server, "doson.editor")
+    editor = login(browser, live_server, "doson.editor")
     edit_url = f"{live_server.url}/van-ban/{document.pk}/sua/"
 
     _open_editor(editor, edit_url)
@@ -173,7 +133,7 @@ def test_footnotes_survive_the_editor_and_can_be_added_and_edited(browser, live_
     editor.keyboard.type(" Câu tiếp theo.")
     note = editor.locator(".ck-editor__editable .footnote", has_text="Chú thích thêm")
     expect(note).to_have_count(1)
-    _shot(editor, "editor-4-footnote-inserted")
+    shot(editor, "editor-4-footnote-inserted")
 
     asked = []
 
@@ -202,7 +162,7 @@ def test_footnotes_survive_the_editor_and_can_be_added_and_edited(browser, live_
 
 def test_autosave_keeps_a_draft_and_a_new_document_becomes_one_draft(browser, live_server):
     orgs, users = demo_tree_load()
-    editor = _login(browser, live_server, "doson.editor")
+    editor = login(browser, live_server, "doson.editor")
     _open_editor(editor, f"{live_server.url}/van-ban/moi/bulletin/?thang=2025-02")
     _type_at_end(editor, "Nội dung gõ trước khi bấm lưu.")
     editor.evaluate("window.portalEditor.autosave()")
@@ -212,7 +172,7 @@ def test_autosave_keeps_a_draft_and_a_new_document_becomes_one_draft(browser, li
     document = Document.objects.get()
     assert editor.url.endswith(f"/van-ban/{document.pk}/sua/")
     assert "Nội dung gõ trước khi bấm lưu." in document.current_revision.body_html
-    _shot(editor, "editor-5-autosaved")
+    shot(editor, "editor-5-autosaved")
 
     _type_at_end(editor, "Thêm một đoạn khi rời trang.")
     editor.evaluate("window.dispatchEvent(new Event('pagehide'))")
@@ -239,8 +199,8 @@ def test_two_editors_of_one_draft_nobody_loses_text(browser, live_server):
     document = make_document(users, orgs)
     edit_url = f"{live_server.url}/van-ban/{document.pk}/sua/"
 
-    first = _login(browser, live_server, "doson.editor")
-    other = _login(browser, live_server, "doson.editor2")
+    first = login(browser, live_server, "doson.editor")
+    other = login(browser, live_server, "doson.editor2")
     _open_editor(first, edit_url)
     _open_editor(other, edit_url)
     _type_at_end(first, "Đoạn của biên tập viên thứ nhất.")
@@ -256,7 +216,7 @@ def test_two_editors_of_one_draft_nobody_loses_text(browser, live_server):
     expect(conflict.locator("ins")).to_have_text(["Đoạn của biên tập viên thứ nhất."])
     other.wait_for_selector("html[data-editor-ready='1']")
     expect(other.locator(".ck-editor__editable")).to_contain_text("Đoạn của biên tập viên thứ hai.")
-    _shot(other, "editor-6-conflict-refused-with-diff")
+    shot(other, "editor-6-conflict-refused-with-diff")
 
     kept = Revision.objects.get(document=document, number=3)
     assert "Đoạn của biên tập viên thứ hai." in kept.body_html
@@ -272,4 +232,4 @@ def test_two_editors_of_one_draft_nobody_loses_text(browser, live_server):
     assert document.current_revision.number == 4
     assert "Đoạn của biên tập viên thứ hai." in final
     assert "Đoạn của biên tập viên thứ nhất." in final
-    _shot(other, "editor-7-conflict-resolved")
+    shot(other, "editor-7-conflict-resolved")
