@@ -85,7 +85,7 @@ def make_report(
     quarter=1,
     year=2023,
 ):
-    """A report with an indicator table, read in as the lead's save hook does, then advanced."""
+    """A report with an indicator table, read in by the save hook, then advanced."""
     document = document_create(
         kind="report",
         issuer=orgs[issuer],
@@ -246,7 +246,7 @@ def test_seed_table_has_eight_numbered_indicators_and_their_sub_rows(seed_report
     rows = list(Indicator.objects.filter(report_id=seed_report.pk).select_related("parent"))
     assert len(rows) == 16
     assert report_indicators_sync(document=seed_report, revision=seed_report.current_revision) == 0
-    # The issue said 7; the seed's table numbers 1 to 8 (8 = jobs created, 14.435 people).
+    # The seed's table numbers its indicators 1 to 8 (8 = jobs created, 14.435 people).
     assert [r.code for r in rows if r.parent is None] == ["1", "2", "3", "4", "5", "6", "7", "8"]
     parents = {r.name: r.parent.code for r in rows if r.parent is not None}
     assert parents == {

@@ -226,7 +226,7 @@ SEED_FILES = {
 
 
 def _import(users, orgs, name: str, *, publish: bool = True) -> Document:
-    """Import a seed as load_demo does, then sync its references as the lead will."""
+    """Import a seed as load_demo does, whose save hook syncs its references."""
     seed, kind, issuer, editor = SEED_FILES[name]
     document, _ = document_import(
         text=_seed(seed), kind=kind, issuer=orgs[issuer], actor=users[editor]
