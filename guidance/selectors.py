@@ -13,7 +13,7 @@ from guidance.models import Indicator
 from portal.access import is_city_document
 from portal.models import Document
 from portal.rendering.data import IndicatorRow
-from portal.selectors import get_document_for_user
+from portal.selectors import get_document_for_user, require_action
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 REPORTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
@@ -21,12 +21,12 @@ REPORTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
 
 def report_for_user(user, pk: int, *, action: str = "view", city: bool = False) -> Document:
     """A report the user may see (else 404) and act on (else 403); ``city``: a city report."""
-    document = get_document_for_user(user, pk, action=action)
+    document = get_document_for_user(user, pk)
     if document.kind != Document.Kind.REPORT or not hasattr(document, "report"):
         raise Http404(_("Văn bản này không phải báo cáo quý."))
     if city and not is_city_document(document):
         raise Http404(_("Chỉ báo cáo của cấp thành phố mới tổng hợp số liệu các quận, huyện."))
-    return document
+    return require_action(user, document, action)
 
 
 def indicator_of(document: Document, pk: int) -> Indicator:

@@ -105,7 +105,8 @@ def indicator_list(request, pk: int):
         "document": document,
         "lines": indicator_lines(document),
         "can_edit": can_edit,
-        "is_city": is_city_document(document),
+        "can_consolidate": is_city_document(document)
+        and ACTIONS["consolidate"].test(request.user, document),
     }
     return render(request, "guidance/indicator_list.html", context)
 
@@ -132,7 +133,7 @@ def indicator_edit(request, pk: int, row: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_pull(request, pk: int):
-    action = "edit" if request.method == "POST" else "view"
+    action = "edit" if request.method == "POST" else "consolidate"
     document = report_for_user(request.user, pk, action=action, city=True)
     error = ""
     if request.method == "POST":

@@ -12,10 +12,23 @@ class Held:
     organisation_id: int
     role: str
     path: str
+    kind: str
 
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def approved_city(self) -> int | None:
+        """The city this membership approves for: an approver of the city committee itself
+        or of its propaganda department (a district committee under it does not count)."""
+        if self.role != Membership.Role.APPROVER:
+            return None
+        ancestors = self.ancestor_ids
+        city_level = len(ancestors) == 1 or (
+            len(ancestors) == 2 and self.kind == Organisation.Kind.DEPARTMENT
+        )
+        return ancestors[0] if city_level else None
 
 
 def held_roles(user) -> list[Held]:
@@ -25,9 +38,9 @@ def held_roles(user) -> list[Held]:
     cached = getattr(user, "_portal_held", None)
     if cached is None:
         cached = [
-            Held(organisation_id, role, path)
-            for organisation_id, role, path in Membership.objects.filter(user=user).values_list(
-                "organisation_id", "role", "organisation__path"
+            Held(*values)
+            for values in Membership.objects.filter(user=user).values_list(
+                "organisation_id", "role", "organisation__path", "organisation__kind"
             )
         ]
         user._portal_held = cached
@@ -45,13 +58,8 @@ def root_id(organisation: Organisation) -> int:
 
 
 def approves_city(user, city_id: int) -> bool:
-    """Whether the user is an approver of the city committee or of a body directly under it."""
-    return any(
-        h.role == Membership.Role.APPROVER
-        and h.ancestor_ids[0] == city_id
-        and len(h.ancestor_ids) <= 2
-        for h in held_roles(user)
-    )
+    """Whether the user approves for the city (see ``Held.approved_city``)."""
+    return any(h.approved_city == city_id for h in held_roles(user))
 
 
 def is_city_document(document: Document) -> bool:

@@ -63,6 +63,8 @@ can_review_document = holds_current_step & ~has_edited
 can_forward_document = can_review_document & ~is_last_step
 can_approve_document = can_review_document & is_last_step
 can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_city_approver)
+# The districts' figures behind a city report are working material of the city, not reading.
+can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
 
 # Checked through these predicates, never user.has_perm: a superuser must not bypass
 # the four-eyes rule or the workflow.
@@ -75,5 +77,6 @@ ACTIONS: dict[str, rules.Predicate] = {
     "return": can_review_document,
     "approve": can_approve_document,
     "publish": can_publish_document,
+    "consolidate": can_consolidate_document,
     "download": has_approved_revision,
 }

@@ -16,11 +16,7 @@ def _visibility(user) -> Q:
     """What a user may see: their department's work, their city's reviews, published reading."""
     held = held_roles(user)
     staff_orgs = {h.organisation_id for h in held if h.role in STAFF_ROLES}
-    approver_cities = {
-        h.ancestor_ids[0]
-        for h in held
-        if h.role == Membership.Role.APPROVER and len(h.ancestor_ids) <= 2
-    }
+    approver_cities = {h.approved_city for h in held} - {None}
     reading_ids = {ancestor for h in held for ancestor in h.ancestor_ids}
     condition = Q(pk__in=[])
     if staff_orgs:
@@ -62,6 +58,11 @@ def get_document_for_user(user, pk: int, *, action: str = "view") -> Document:
         document = _scoped(user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Không tìm thấy văn bản.")) from exc
+    return require_action(user, document, action)
+
+
+def require_action(user, document: Document, action: str) -> Document:
+    """The document if the user may do the action on it, else 403 with the reason."""
     if not ACTIONS[action].test(user, document):
         raise PermissionDenied(
             _REFUSALS.get(action, _("Bạn không có quyền thực hiện thao tác này."))
@@ -78,6 +79,10 @@ _REFUSALS = {
     "forward": _("Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản."),
     "return": _("Văn bản không chờ bạn duyệt ở bước này, hoặc bạn đã tham gia soạn văn bản."),
     "approve": _("Văn bản không chờ bạn phê duyệt, hoặc bạn đã tham gia soạn văn bản."),
+    "consolidate": _(
+        "Chỉ cán bộ của ban ban hành và người phê duyệt của thành phố được xem số liệu "
+        "tổng hợp từ các quận, huyện."
+    ),
     "publish": _(
         "Chỉ văn bản đã được phê duyệt mới được ban hành, bởi ban ban hành hoặc cấp duyệt."
     ),

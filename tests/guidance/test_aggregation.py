@@ -164,3 +164,22 @@ def test_pull_page_without_district_reports_answers_409(client, users, city):
     response = client.post(reverse("guidance:indicator_pull", args=[city.pk]))
     assert response.status_code == 409
     assert "Chưa có báo cáo quý cùng kỳ" in response.content.decode()
+
+
+def test_readers_of_the_city_report_do_not_see_the_district_figures(client, users, orgs, districts):
+    doson, _ = districts
+    grant(users, orgs, "hp.editor", "hp-btg", "editor")
+    city = make_report(
+        users, orgs, issuer="hp-btg", editor="hp.editor", rows=CITY_ROWS, state="published"
+    )
+    url = reverse("guidance:indicator_pull", args=[city.pk])
+    client.force_login(users["vanhuong.secretary"])
+    page = client.get(url)
+    assert page.status_code == 403
+    assert doson.number not in page.content.decode()
+    listing = client.get(reverse("guidance:indicator_list", args=[city.pk]))
+    assert listing.status_code == 200
+    assert url not in listing.content.decode()
+    client.force_login(users["hp.approver"])
+    assert doson.number in client.get(url).content.decode()
+    assert url in client.get(reverse("guidance:indicator_list", args=[city.pk])).content.decode()

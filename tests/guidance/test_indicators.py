@@ -465,7 +465,8 @@ MATRIX = {
     ("get", "indicator_edit", "published"): [403, 404, 403, 403, 403, 404, 404],
     ("get", "indicator_pull", "published"): [404, 404, 404, 404, 404, 404, 404],
     ("get", "indicator_pull", "city-draft"): [404] * 7,
-    ("get", "indicator_pull", "city-published"): [200, 200, 200, 200, 200, 200, 404],
+    # Readers of the city report do not see the districts' working figures behind it.
+    ("get", "indicator_pull", "city-published"): [403, 403, 403, 200, 403, 403, 404],
     ("post", "indicator_pull", "city-published"): [403, 403, 403, 403, 403, 403, 404],
 }
 CASES = [

@@ -62,6 +62,25 @@ def test_head_cannot_approve_at_city_step_and_approver_cannot_skip_head(users, o
         document_approve(document=document, actor=users["doson.head"])
 
 
+def test_an_approver_of_a_district_committee_is_not_a_city_approver(users, orgs):
+    from django.contrib.auth import get_user_model
+
+    from portal.selectors import documents_visible_to
+
+    district_approver = get_user_model().objects.create(username="ngoquyen.approver")
+    membership_grant(user=district_approver, organisation=orgs["ngoquyen"], role="approver")
+    document = make_document(users, orgs, state="submitted")
+    document = document_forward(document=document, actor=users["doson.head"])
+    assert not documents_visible_to(district_approver).filter(pk=document.pk).exists()
+    with pytest.raises(PermissionDenied):
+        document_approve(document=document, actor=district_approver)
+    city_department_approver = get_user_model().objects.create(username="hpbtg.approver")
+    membership_grant(user=city_department_approver, organisation=orgs["hp-btg"], role="approver")
+    assert documents_visible_to(city_department_approver).filter(pk=document.pk).exists()
+    document = document_approve(document=document, actor=city_department_approver)
+    assert document.status == Status.APPROVED
+
+
 def test_return_requires_a_reason_and_goes_back_to_editing(users, orgs):
     document = make_document(users, orgs, state="submitted")
     with pytest.raises(ValidationError, match="lý do"):
