@@ -85,13 +85,13 @@ def library(request):
     if kind in KINDS:
         documents = documents.filter(kind=kind)
     if month:
-        try:
-            year_part, month_part = (int(x) for x in month.split("-"))
-            documents = documents.filter(
-                published_at__year=year_part, published_at__month=month_part
-            )
-        except ValueError:
+        period = _year_month(month)
+        if period is None:
             messages.error(request, _("Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng."))
+        else:
+            documents = documents.filter(
+                published_at__year=period[0], published_at__month=period[1]
+            )
     if issuer:
         documents = documents.filter(issuer__code=issuer)
     issuers = Organisation.objects.filter(
@@ -100,6 +100,15 @@ def library(request):
     context = {"documents": documents, "issuers": issuers, "kinds": Document.Kind.choices,
                "filters": {"kind": kind, "month": month, "issuer": issuer}}  # fmt: skip
     return render(request, "portal/library.html", context)
+
+
+def _year_month(text: str) -> tuple[int, int] | None:
+    """The (year, month) of a filter like 2024-12; None for anything else or out of range."""
+    year, _sep, month = text.partition("-")
+    if not (text.isascii() and year.isdigit() and month.isdigit() and len(year) == 4):
+        return None
+    period = int(year), int(month)
+    return period if 1900 <= period[0] <= 2100 and 1 <= period[1] <= 12 else None
 
 
 AUTOSAVE_REASON = "Tự động lưu"
@@ -367,6 +376,8 @@ def image_upload(request):
         with Image.open(upload) as image:
             image.verify()
             extension = IMAGE_FORMATS.get(image.format or "")
+    except Image.DecompressionBombError:
+        return _upload_error(_("Ảnh có quá nhiều điểm ảnh; hãy thu nhỏ ảnh rồi tải lại."))
     except (UnidentifiedImageError, OSError, ValueError):
         extension = None
     if extension is None:

@@ -1,10 +1,14 @@
 """Pages, forms and refusals: clear Vietnamese messages, right status codes, nothing half-saved."""
 
 import io
+import struct
+import zlib
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from portal.models import Document, DocumentImage, Receipt, Revision
@@ -148,6 +152,51 @@ def test_library_lists_what_was_published_for_the_reader(client, users, orgs):
     assert "Tháng lọc không hợp lệ" in refused.content.decode()
     client.force_login(users["ngoquyen.secretary"])
     assert document.title not in client.get(reverse("portal:library")).content.decode()
+
+
+@pytest.mark.parametrize("month", ["0-1", "99999-1", "2024-13", "2024-0", "-1", "2024-", "٢٠٢٤-1"])
+def test_library_refuses_months_that_do_not_exist(client, users, orgs, month):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    response = client.get(reverse("portal:library"), {"month": month})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Tháng lọc không hợp lệ" in content
+    assert document.title in content  # the filter is dropped, the list stays
+
+
+def test_library_filters_by_month(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    published = timezone.localtime(document.published_at)
+    client.force_login(users["vanhuong.secretary"])
+    this_month = client.get(reverse("portal:library"), {"month": f"{published:%Y-%m}"})
+    assert document.title in this_month.content.decode()
+    other_year = client.get(reverse("portal:library"), {"month": f"{published.year - 1}-01"})
+    assert document.title not in other_year.content.decode()
+    assert "Tháng lọc không hợp lệ" not in other_year.content.decode()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares its size and holds no pixels: what a decompression bomb starts with."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def test_image_upload_refuses_a_decompression_bomb(client, users, orgs, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = make_document(users, orgs)
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:image_upload") + f"?document={document.pk}"
+    bomb = SimpleUploadedFile("a.png", _png_header_only(40_000, 40_000), "image/png")
+    response = client.post(url, {"upload": bomb})
+    assert response.status_code == 400
+    assert "quá nhiều điểm ảnh" in response.json()["error"]["message"]
+    assert DocumentImage.objects.count() == 0
 
 
 def test_image_upload_checks_content_and_renames(client, users, orgs, settings, tmp_path):
