@@ -84,6 +84,9 @@ class Indicator(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(_("ghi chú khi nhập"), blank=True)
+    # The cells of the body table this row was read from; None for a row written by pulling
+    # the districts' figures. A row whose cells are unchanged keeps its figures on re-reading.
+    table_cells = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("chỉ tiêu")

@@ -66,14 +66,26 @@ def _row_from_cells(cells: dict[str, str]) -> dict:
     }
 
 
+FIGURES = (
+    "plan_low",
+    "plan_high",
+    "estimate",
+    "same_period",
+    "reported_same_period_ratio",
+    "reported_plan_ratio",
+    "source",
+)
+
+
 @transaction.atomic
 def report_indicators_sync(*, document: Document, revision: Revision) -> int:
     """Read the appendix indicator table of a report revision into the report's rows.
 
-    Returns the number of rows written. Returns 0 and keeps the rows when the body has no
-    indicator table, or when its table is unchanged since the last reading: rows edited
-    on the indicator page survive a save that did not touch the table. Figures known only
-    to the rows (last year's figure for the same quarter) are carried over by row.
+    Returns the number of rows read. Returns 0 and keeps the rows when the body has no
+    indicator table, or when its table is unchanged since the last reading. When the table
+    changed, nothing typed elsewhere is lost: a row whose cells did not change keeps the
+    figures edited on the indicator page, a changed row keeps last year's figure when its
+    cells leave it blank, and the rows pulled from the districts stay under their rows.
     """
     if document.kind != Document.Kind.REPORT:
         return 0
@@ -86,22 +98,62 @@ def report_indicators_sync(*, document: Document, revision: Revision) -> int:
         source.revision = revision
         source.save(update_fields=["revision", "synced_at"])
         return 0
-    old = list(report.indicators.select_related("parent"))
-    carried = {indicator_key(row): row.same_period for row in old if row.same_period is not None}
+    old = list(report.indicators.select_related("parent").order_by("position"))
+    read_before = {indicator_key(row): row for row in old if row.table_cells is not None}
+    pulled = [
+        (indicator_key(row.parent) if row.parent is not None else None, row)
+        for row in old
+        if row.table_cells is None
+    ]
     report.indicators.all().delete()
     created: list[Indicator] = []
     for position, row in enumerate(table.rows, start=1):
-        values = _row_from_cells(row.cells)
         parent = created[row.parent] if row.parent is not None else None
-        indicator = Indicator(report=report, parent=parent, position=position, **values)
-        if indicator.same_period is None:
-            indicator.same_period = carried.get(indicator_key(indicator))
+        indicator = Indicator(
+            report=report,
+            parent=parent,
+            position=position,
+            table_cells=row.cells,
+            **_row_from_cells(row.cells),
+        )
+        _carry_over(indicator, read_before.get(indicator_key(indicator)))
         indicator.save()
         created.append(indicator)
+    _restore_pulled(report, pulled, {indicator_key(row): row for row in created})
     IndicatorSource.objects.update_or_create(
         report=report, defaults={"digest": table.digest, "revision": revision}
     )
     return len(created)
+
+
+def _carry_over(indicator: Indicator, previous: Indicator | None) -> None:
+    """What the previous reading of the same row held beyond the table's cells."""
+    if previous is None:
+        return
+    if previous.table_cells == indicator.table_cells:
+        for name in FIGURES:
+            setattr(indicator, name, getattr(previous, name))
+    elif indicator.same_period is None:
+        indicator.same_period = previous.same_period
+
+
+def _restore_pulled(report: Report, pulled: list, by_key: dict) -> None:
+    """Put back the rows pulled from the districts, each under the row it belongs to.
+
+    A district's row whose indicator left the table is not put back: it is a copy of that
+    district's report and comes back with the next pull.
+    """
+    position = report.indicators.count()
+    for parent_key, row in pulled:
+        parent = by_key.get(parent_key) if parent_key is not None else None
+        if parent_key is not None and parent is None:
+            continue
+        position += 1
+        row.pk, row.parent, row.position = None, parent, position
+        row.save(force_insert=True)
+        by_key.setdefault(indicator_key(row), row)
+    if pulled:
+        _renumber(report)
 
 
 def _require_edit(document: Document, actor) -> None:

@@ -124,6 +124,34 @@ def test_pull_writes_sums_and_per_district_rows_in_one_event(users, districts, c
     assert "Quận ủy Ngô Quyền" in event.reason
 
 
+def test_editing_the_city_table_after_a_pull_keeps_the_pulled_rows(users, districts, city):
+    from portal.services.documents import document_update
+    from tests.guidance.test_indicators import appendix_html
+
+    report_indicators_pull(document=city, actor=users["hp.editor"])
+    before = [
+        (line.level, line.indicator.name, line.indicator.estimate) for line in indicator_lines(city)
+    ]
+    growth = ("2", "Tốc độ tăng trưởng GRDP", "%", "12,5 - 13", "-", "9,65", "-")
+    revision = document_update(
+        document=city,
+        actor=users["hp.editor"],
+        title=city.title,
+        body_html=appendix_html((CITY_ROWS[0], growth)),
+    )
+    city.refresh_from_db()
+    assert city.current_revision_id == revision.pk
+    lines = indicator_lines(city)
+    after = [(line.level, line.indicator.name, line.indicator.estimate) for line in lines]
+    assert after == before
+    assert lines[0].indicator.estimate == Decimal("1000")  # the pulled sum, cells unchanged
+    assert lines[0].indicator.source.startswith("Tổng hợp từ:")
+    assert lines[2].plan_text == "12,5 - 13"  # the changed row reads the table
+    assert lines[3].indicator.source_report_id == districts[0].pk
+    positions = [line.indicator.position for line in lines]
+    assert positions == list(range(1, len(lines) + 1))
+
+
 def test_pulling_twice_does_not_duplicate_rows(users, districts, city):
     report_indicators_pull(document=city, actor=users["hp.editor"])
     report_indicators_pull(document=city, actor=users["hp.editor"])

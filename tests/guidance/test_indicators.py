@@ -285,18 +285,23 @@ def test_seed_same_period_ratios_are_kept_as_reported_and_say_so(seed_report):
     assert any("chưa có số cùng kỳ năm trước" in note for note in line.notes)
 
 
-def test_an_unchanged_table_keeps_rows_edited_on_the_page(users, orgs):
-    document = make_report(users, orgs)
-    row = Indicator.objects.get(report_id=document.pk, code="1")
+def edit_on_the_page(users, row, *, plan: str, estimate: str, same_period: str) -> None:
+    """What the editor does on the indicator page: new figures, typed ratios cleared."""
     indicator_update(
         indicator=row,
         actor=users["doson.editor"],
-        plan=ind.Figure(Decimal("1000")),
-        estimate=Decimal("300"),
-        same_period=Decimal("280"),
+        plan=ind.Figure(Decimal(plan)),
+        estimate=Decimal(estimate),
+        same_period=Decimal(same_period),
         reported_same_period_ratio=None,
         reported_plan_ratio=None,
     )
+
+
+def test_an_unchanged_table_keeps_rows_edited_on_the_page(users, orgs):
+    document = make_report(users, orgs)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    edit_on_the_page(users, row, plan="1000", estimate="300", same_period="280")
     revision = document_update(
         document=document,
         actor=users["doson.editor"],
@@ -326,6 +331,29 @@ def test_a_changed_table_replaces_the_rows_and_keeps_last_years_figures(users, o
     assert row.estimate == Decimal("260")
     assert row.same_period == Decimal("263.7")
     assert by_name(document, "Tổng thu").same_period_check.display == "98,60"
+
+
+def test_a_changed_table_keeps_page_edits_of_the_rows_it_did_not_change(users, orgs):
+    document = make_report(users, orgs)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    edit_on_the_page(users, row, plan="1200", estimate="300", same_period="280")
+    jobs = ("3", "Số lao động được giải quyết việc làm", "Lượt người", "2.000", "650", "", "")
+    revision = document_update(
+        document=document,
+        actor=users["doson.editor"],
+        title=document.title,
+        body_html=appendix_html((*ROWS[:3], jobs)),
+    )
+    assert report_indicators_sync(document=document, revision=revision) == 0  # read on save
+    budget = Indicator.objects.get(report_id=document.pk, code="1")
+    assert (budget.plan_low, budget.estimate, budget.same_period) == (
+        Decimal("1200"),
+        Decimal("300"),
+        Decimal("280"),
+    )
+    assert budget.reported_same_period_ratio is None  # as edited on the page
+    assert Indicator.objects.get(report_id=document.pk, code="3").estimate == Decimal("650")
+    assert Indicator.objects.filter(report_id=document.pk).count() == 4
 
 
 def test_unreadable_cells_are_kept_as_notes_never_dropped(users, orgs):
