@@ -48,6 +48,26 @@ def _fallback_title(kind: str, result: ImportResult) -> str:
 _SOURCES = {"text": "văn bản thuần", "docx": "tệp Word (.docx)"}
 
 
+_FIELD_LABELS = {
+    "title": "Tiêu đề",
+    "authority_line": "Dòng quyền hạn ký",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Tên người ký",
+}
+
+
+def _fitted(value: str, name: str, notes: list[str]) -> str:
+    """The value cut at a word to fit its field; the words cut off go to the import report."""
+    limit = Document._meta.get_field(name).max_length
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    head = cut.rsplit(" ", 1)[0] or cut
+    rest = value[len(head) :].strip()
+    notes.append(f"{_FIELD_LABELS[name]} dài quá {limit} ký tự; phần bị cắt: «{rest}».")
+    return head + "…"
+
+
 @transaction.atomic
 def document_import(
     *,
@@ -67,14 +87,15 @@ def document_import(
         result, source = import_upload(data, kind)
     else:
         result, source = import_text(text or "", kind), "text"
-    title = result.title or _fallback_title(kind, result)
+    notes = list(result.report)
+    title = _fitted(result.title or _fallback_title(kind, result), "title", notes)
     fields = {
         "recipients": "\n".join(result.recipients),
-        "authority_line": result.authority_line,
-        "signer_title": result.signer_title,
-        "signer_name": result.signer_name,
+        **{
+            name: _fitted(getattr(result, name), name, notes)
+            for name in ("authority_line", "signer_title", "signer_name")
+        },
     }
-    notes = list(result.report)
     summary = (
         f"Nhập từ {_SOURCES[source]}: {len(result.outline)} đề mục, "
         f"{result.footnote_count} chú thích, {len(notes)} điểm cần kiểm tra."

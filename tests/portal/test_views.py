@@ -1,6 +1,7 @@
 """Pages, forms and refusals: clear Vietnamese messages, right status codes, nothing half-saved."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -258,6 +259,27 @@ def test_import_form_creates_a_draft(client, users, orgs):
     document = Document.objects.get()
     assert document.bulletin.period_month == 3
     assert document.events.get().action == "import"
+
+
+def test_import_of_a_title_longer_than_its_field_keeps_the_rest_in_the_report(client, users, orgs):
+    words = [f"từ{i}" for i in range(150)]  # 789 characters on the title line
+    text = f"HƯỚNG DẪN\n{' '.join(words)}\n-----\n\nI. MỤC ĐÍCH\nNội dung.\n"
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_import"),
+        {
+            "kind": "guidance",
+            "issuer": orgs["doson-btg"].pk,
+            "file": SimpleUploadedFile("hd.txt", text.encode()),
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert len(document.title) <= 500 and document.title.endswith("…")
+    report = document.events.get(action="import").reason
+    assert "Tiêu đề dài quá 500 ký tự" in report
+    kept = document.title + report
+    assert all(re.search(rf"\b{word}\b", kept) for word in words)
 
 
 def test_pages_are_vietnamese_and_declare_utf8(client, users):
