@@ -229,16 +229,16 @@ def test_image_upload_size_limit(client, users, orgs, settings, tmp_path):
     assert DocumentImage.objects.count() == 0
 
 
+def _import_form(client, orgs, kind: str, name: str, data: bytes):
+    return client.post(
+        reverse("portal:document_import"),
+        {"kind": kind, "issuer": orgs["doson-btg"].pk, "file": SimpleUploadedFile(name, data)},
+    )
+
+
 def test_import_form_refuses_a_binary_file(client, users, orgs):
     client.force_login(users["doson.editor"])
-    response = client.post(
-        reverse("portal:document_import"),
-        {
-            "kind": "bulletin",
-            "issuer": orgs["doson-btg"].pk,
-            "file": SimpleUploadedFile("x.docx", b"PK\x03\x04\x00\xff\xfe binary"),
-        },
-    )
+    response = _import_form(client, orgs, "bulletin", "x.docx", b"PK\x03\x04\x00\xff\xfe binary")
     assert response.status_code == 400
     assert "không phải văn bản thuần" in response.content.decode()
     assert Document.objects.count() == 0
@@ -247,14 +247,7 @@ def test_import_form_refuses_a_binary_file(client, users, orgs):
 def test_import_form_creates_a_draft(client, users, orgs):
     client.force_login(users["doson.editor"])
     text = "BẢN TIN\nTHÔNG TIN SINH HOẠT CHI BỘ THÁNG 3 NĂM 2025\nI. ĐỐI NGOẠI\nNội dung.\n"
-    response = client.post(
-        reverse("portal:document_import"),
-        {
-            "kind": "bulletin",
-            "issuer": orgs["doson-btg"].pk,
-            "file": SimpleUploadedFile("bt.txt", text.encode()),
-        },
-    )
+    response = _import_form(client, orgs, "bulletin", "bt.txt", text.encode())
     assert response.status_code == 302
     document = Document.objects.get()
     assert document.bulletin.period_month == 3
@@ -265,14 +258,7 @@ def test_import_of_a_title_longer_than_its_field_keeps_the_rest_in_the_report(cl
     words = [f"từ{i}" for i in range(150)]  # 789 characters on the title line
     text = f"HƯỚNG DẪN\n{' '.join(words)}\n-----\n\nI. MỤC ĐÍCH\nNội dung.\n"
     client.force_login(users["doson.editor"])
-    response = client.post(
-        reverse("portal:document_import"),
-        {
-            "kind": "guidance",
-            "issuer": orgs["doson-btg"].pk,
-            "file": SimpleUploadedFile("hd.txt", text.encode()),
-        },
-    )
+    response = _import_form(client, orgs, "guidance", "hd.txt", text.encode())
     assert response.status_code == 302
     document = Document.objects.get()
     assert len(document.title) <= 500 and document.title.endswith("…")
