@@ -260,9 +260,10 @@ def document_autosave(request, pk: int):
                                 reason=AUTOSAVE_REASON)  # fmt: skip
     except RevisionConflict as exc:
         message = _(
-            "Không tự động lưu: %(user)s đã lưu bản số %(number)s trong lúc bạn sửa. Nội dung "
-            "của bạn vẫn còn nguyên và được giữ lại ở bản số %(kept)s; bấm «Lưu bản nháp» để "
-            "xem những thay đổi."
+            "Không tự động lưu: %(user)s đã lưu bản số %(number)s trong lúc bạn sửa. Phần nội "
+            "dung bạn gõ được giữ lại ở bản số %(kept)s, các ô khác bạn đã sửa được ghi vào "
+            "lịch sử văn bản, và mọi thứ vẫn còn trên trang này; bấm «Lưu bản nháp» để xem "
+            "những thay đổi."
         ) % {"user": exc.current.author.username, "number": exc.current.number,
              "kept": exc.kept.number}  # fmt: skip
         return _autosave_refused(message, status=409, conflict=True)

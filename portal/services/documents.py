@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guidance.services import report_indicators_sync
@@ -36,11 +37,12 @@ class RevisionConflict(Exception):
     not made current, and the 'edit' event written with it says so.
     """
 
-    def __init__(self, *, base_number: int, current: Revision, kept: Revision, changes):
+    def __init__(self, *, base_number: int, current: Revision, kept: Revision, changes, refused=()):
         self.base_number = base_number
         self.current = current
         self.kept = kept
         self.changes: list[Change] = changes
+        self.refused: list[str] = list(refused)  # other fields it would have changed
         super().__init__(
             f"revision {current.number} saved since base revision {base_number}; "
             f"the refused edit is kept as revision {kept.number}"
@@ -266,8 +268,14 @@ def _update_or_keep(
         )
     current = document.current_revision
     if base_revision is not None and current is not None and current.number != base_revision:
+        refused = _changed_fields(document, {"title": title.strip(), **(fields or {})},
+                                  kind_fields or {})  # fmt: skip
         return _keep_conflicting(
-            document=document, actor=actor, body_html=body_html, base_revision=base_revision
+            document=document,
+            actor=actor,
+            body_html=body_html,
+            base_revision=base_revision,
+            refused=refused,
         )
     document.title = title.strip()
     for name, value in (fields or {}).items():
@@ -292,8 +300,30 @@ def _update_or_keep(
     return revision
 
 
-def _keep_conflicting(*, document, actor, body_html, base_revision: int) -> RevisionConflict:
-    """Store a refused edit as a non-current revision and say so in the history."""
+def _changed_fields(document: Document, fields: dict, kind_fields: dict) -> list[str]:
+    """The fields an edit would change, as "label: «value»" lines for the history."""
+    record = kind_record(document)
+    changed = [
+        (target, name, value)
+        for target, values in ((document, fields), (record, kind_fields))
+        for name, value in values.items()
+        if (target is record or name in SHARED_FIELDS) and getattr(target, name) != value
+    ]
+    with translation.override("vi"):
+        return [
+            f"{str(target._meta.get_field(name).verbose_name).capitalize()}: «{value or ''}»"
+            for target, name, value in changed
+        ]
+
+
+def _keep_conflicting(
+    *, document, actor, body_html, base_revision: int, refused: list[str]
+) -> RevisionConflict:
+    """Store a refused edit as a non-current revision and say so in the history.
+
+    The revision holds the refused body; the other fields the edit would have changed
+    (title, signer …) are written out in its event, so nothing typed is lost.
+    """
     current = document.current_revision
     kept = _new_revision(document=document, actor=actor, body_html=body_html, current=False)
     WorkflowEvent.objects.create(
@@ -306,9 +336,11 @@ def _keep_conflicting(*, document, actor, body_html, base_revision: int) -> Revi
         reason=(
             f"Bản sửa dựa trên bản số {base_revision} không được lưu thành bản hiện hành vì "
             f"bản số {current.number} đã được lưu trước đó; nội dung được giữ lại ở bản số "
-            f"{kept.number}."
+            f"{kept.number}." + "".join(f"\nÔ đã sửa chưa lưu: {line}" for line in refused)
         ),
     )
     base = document.revisions.filter(number=base_revision).first()
     changes = revision_changes(old_html=base.body_html if base else "", new_html=current.body_html)
-    return RevisionConflict(base_number=base_revision, current=current, kept=kept, changes=changes)
+    return RevisionConflict(
+        base_number=base_revision, current=current, kept=kept, changes=changes, refused=refused
+    )

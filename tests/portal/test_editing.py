@@ -251,6 +251,30 @@ def test_stale_update_is_refused_and_kept_as_a_non_current_revision(users, orgs)
     assert document.current_revision == again and again.number == 4
 
 
+def test_a_stale_edit_keeps_its_other_fields_in_the_history(users, orgs):
+    document = make_document(users, orgs)
+    _edit(document, users, body="<p>A</p>", base=1)
+    with pytest.raises(RevisionConflict) as caught:
+        document_update(
+            document=document,
+            actor=users["doson.editor"],
+            title="Tiêu đề mới của người thứ hai",
+            body_html="<p>B</p>",
+            fields={"signer_name": "Nguyễn Văn Ký"},
+            kind_fields={"period_month": 7},
+            base_revision=1,
+        )
+    refused = caught.value.refused
+    assert "Tiêu đề / trích yếu: «Tiêu đề mới của người thứ hai»" in refused
+    assert "Người ký: «Nguyễn Văn Ký»" in refused
+    assert any(line.endswith("«7»") for line in refused)
+    document.refresh_from_db()
+    assert document.title != "Tiêu đề mới của người thứ hai"  # not made current
+    reason = WorkflowEvent.objects.get(revision=caught.value.kept).reason
+    assert "Ô đã sửa chưa lưu: Tiêu đề / trích yếu: «Tiêu đề mới của người thứ hai»" in reason
+    assert "Nguyễn Văn Ký" in reason
+
+
 def test_a_kept_revision_does_not_count_as_current_for_the_next_check(users, orgs):
     document = make_document(users, orgs)
     _edit(document, users, body="<p>A</p>", base=1)
@@ -311,6 +335,7 @@ def test_stale_save_shows_the_other_edit_and_keeps_the_typed_text(client, users,
     assert "<ins>Tin mới của người kia.</ins>" in page
     assert "&lt;p&gt;Đoạn tôi vừa gõ.&lt;/p&gt;" in page  # still in the editor's textarea
     assert 'value="Tiêu đề tôi gõ"' in page
+    assert "<li>Tiêu đề / trích yếu: «Tiêu đề tôi gõ»</li>" in page  # and in the history
     assert 'name="base_revision" value="2"' in page
     document.refresh_from_db()
     assert document.title != "Tiêu đề tôi gõ"
@@ -347,6 +372,7 @@ def test_autosave_saves_through_the_service_and_answers_json(client, users, orgs
     assert stale.status_code == 409
     assert stale.json()["conflict"] is True
     assert "bản số 3" in stale.json()["error"]
+    assert "các ô khác bạn đã sửa được ghi vào lịch sử" in stale.json()["error"]
     invalid = client.post(url, _form_data(document, title=""))
     assert invalid.status_code == 400
     assert invalid.json()["error"].startswith("Chưa tự động lưu được: Tiêu đề / trích yếu:")
