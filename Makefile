@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The portal runs in production mode unless DEBUG=1; these commands are for development.
+export DEBUG ?= 1
 
 .PHONY: run test lint system-check migrate demo bench
 

@@ -38,6 +38,7 @@ def setup(work: Path) -> dict:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
         "MEDIA_ROOT": str(work / "media"),
+        "PRIVATE_ROOT": str(work / "private"),
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -22,6 +22,7 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "MEDIA_ROOT": f"{tmp}/media",
+            "PRIVATE_ROOT": f"{tmp}/private",
         }
 
         def run(*args: str) -> None:

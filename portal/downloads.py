@@ -13,11 +13,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+
+from portal.storage import private_storage
 
 PREFIX = "/tep/"
 SALT = "portal.downloads"
@@ -59,7 +60,7 @@ def _serve(request, token: str, filename: str) -> HttpResponse:
     if not_modified is not None:
         return not_modified
     try:
-        handle = default_storage.open(data["n"], "rb")
+        handle = private_storage().open(data["n"], "rb")
     except FileNotFoundError:
         return _refuse(404)
     response = FileResponse(handle, content_type=data["c"])

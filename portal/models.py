@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import private_storage
+
 
 class Organisation(models.Model):
     """A node of the Party organisation tree; levels are data, not code."""
@@ -148,8 +150,8 @@ class Revision(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # The official files of an approved revision, rendered once in the background.
-    pdf = models.FileField(upload_to="rendered/%Y/", blank=True)
-    docx = models.FileField(upload_to="rendered/%Y/", blank=True)
+    pdf = models.FileField(upload_to="rendered/%Y/", storage=private_storage, blank=True)
+    docx = models.FileField(upload_to="rendered/%Y/", storage=private_storage, blank=True)
     pdf_etag = models.CharField(max_length=64, blank=True)
     docx_etag = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,8 @@ from portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
+# Production unless told otherwise: `make` sets DEBUG=1 for `run` and `test`.
+DEBUG = env_bool("DEBUG", default=False)
 if DEBUG:
     # A development-only key; production must provide SECRET_KEY (refused below otherwise).
     SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-only-key-not-for-production")
@@ -114,8 +115,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Rendered PDF and DOCX files: never under MEDIA_ROOT, never served by the web server.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "portal.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -23,8 +23,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
-    """Stored PDFs and images of a test go to its own folder."""
+    """Stored PDFs and images of a test go to its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Rendering an approved revision once, off the request path, and storing its files."""
 
 import hashlib
+import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,7 +16,7 @@ class RenderFailed(Exception):
 
 
 def _store(revision: Revision, field: str, data: bytes, extension: str) -> None:
-    name = f"{revision.document_id}-r{revision.number}.{extension}"
+    name = f"{uuid.uuid4().hex}.{extension}"  # not guessable, though never public
     getattr(revision, field).save(name, ContentFile(data), save=False)
     setattr(revision, f"{field}_etag", hashlib.sha256(data).hexdigest()[:32])
 

@@ -44,6 +44,12 @@ def test_production_requires_a_secret_key():
     assert "SECRET_KEY is required" in result.stderr
 
 
+def test_without_debug_set_the_portal_is_in_production_mode():
+    result = _manage("check")  # no DEBUG at all: the development key is not used
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
 def test_check_deploy_is_clean_in_production_mode():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",

@@ -4,6 +4,7 @@ import io
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -111,6 +112,37 @@ def test_reader_downloads_the_stored_pdf_and_a_receipt_is_recorded(client, users
     client.get(url)
     receipt = Receipt.objects.get(document=document)
     assert receipt.organisation == orgs["doson-vanhuong-cb1"]
+
+
+def test_rendered_files_are_kept_outside_the_public_media(users, orgs, settings):
+    document = make_document(users, orgs, state="published")
+    revision = document.approved_revision
+    for stored in (revision.pdf, revision.docx):
+        path = Path(stored.path)
+        assert path.is_file()
+        assert path.is_relative_to(settings.PRIVATE_ROOT)
+        assert not path.is_relative_to(settings.MEDIA_ROOT)
+        assert re.fullmatch(r"rendered/\d{4}/[0-9a-f]{32}\.(pdf|docx)", stored.name)
+    with pytest.raises(ValueError):
+        revision.pdf.storage.url(revision.pdf.name)  # no public address at all
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+
+
+def test_files_rendered_before_are_moved_out_of_the_public_media(users, orgs, settings):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("portal.migrations.0004_rendered_files_private")
+    document = make_document(users, orgs, state="published")
+    revision = document.approved_revision
+    old = Path(settings.MEDIA_ROOT) / "rendered/2024/7-r1.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF-old")
+    Revision.objects.filter(pk=revision.pk).update(pdf="rendered/2024/7-r1.pdf")
+    migration.move_rendered_files(apps, None)
+    assert not old.exists()
+    assert (Path(settings.PRIVATE_ROOT) / "rendered/2024/7-r1.pdf").read_bytes() == b"%PDF-old"
 
 
 def test_signed_link_is_bound_to_the_session_and_cannot_be_forged(client, users, orgs):
