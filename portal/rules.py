@@ -3,7 +3,7 @@
 import rules
 
 from portal.access import approval_chain, approves_city, holds, holds_step, root_id
-from portal.models import Document, Membership
+from portal.models import Document, Membership, WorkflowEvent
 
 EDITABLE = {Document.Status.DRAFT, Document.Status.RETURNED}
 
@@ -33,12 +33,22 @@ def is_approved(user, document: Document) -> bool:
     return document.status == Document.Status.APPROVED
 
 
+CONTENT_ACTIONS = (
+    WorkflowEvent.Action.CREATE,
+    WorkflowEvent.Action.IMPORT,
+    WorkflowEvent.Action.EDIT,
+)
+
+
 @rules.predicate
 def has_edited(user, document: Document) -> bool:
-    """Four-eyes rule: whoever wrote a revision or created the document never reviews it."""
+    """Four-eyes rule: whoever created the document, wrote a revision or changed its data
+    in any other way (a report's indicator figures) never reviews it."""
     if document.created_by_id == user.pk:
         return True
-    return any(revision.author_id == user.pk for revision in document.revisions.all())
+    if any(revision.author_id == user.pk for revision in document.revisions.all()):
+        return True
+    return document.events.filter(actor_id=user.pk, action__in=CONTENT_ACTIONS).exists()
 
 
 @rules.predicate

@@ -285,11 +285,13 @@ def test_seed_same_period_ratios_are_kept_as_reported_and_say_so(seed_report):
     assert any("chưa có số cùng kỳ năm trước" in note for note in line.notes)
 
 
-def edit_on_the_page(users, row, *, plan: str, estimate: str, same_period: str) -> None:
+def edit_on_the_page(
+    users, row, *, plan: str, estimate: str, same_period: str, actor: str = "doson.editor"
+) -> None:
     """What the editor does on the indicator page: new figures, typed ratios cleared."""
     indicator_update(
         indicator=row,
-        actor=users["doson.editor"],
+        actor=users[actor],
         plan=ind.Figure(Decimal(plan)),
         estimate=Decimal(estimate),
         same_period=Decimal(same_period),
@@ -453,6 +455,22 @@ def test_a_badly_written_number_is_refused_and_the_typed_text_kept(client, users
     assert 'value="1000.5"' in content
     row.refresh_from_db()
     assert row.plan_low == Decimal("1000")
+
+
+def test_whoever_changed_the_figures_does_not_review_the_report(users, orgs):
+    from django.core.exceptions import PermissionDenied
+
+    both = grant(users, orgs, "doson.both", "doson-btg", "editor")
+    membership_grant(user=both, organisation=orgs["doson-btg"], role="head")
+    document = make_report(users, orgs)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    edit_on_the_page(
+        users, row, plan="1000", estimate="999999", same_period="280", actor="doson.both"
+    )
+    document = document_submit(document=document, actor=users["doson.editor"])
+    with pytest.raises(PermissionDenied):
+        document_forward(document=document, actor=both)
+    assert document_forward(document=document, actor=users["doson.head"]).step == 2
 
 
 def test_a_report_awaiting_review_cannot_be_edited_through_the_service(users, orgs):
