@@ -73,6 +73,8 @@ can_review_document = holds_current_step & ~has_edited
 can_forward_document = can_review_document & ~is_last_step
 can_approve_document = can_review_document & is_last_step
 can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_city_approver)
+# The history (return reasons, import reports, who drafted) is the staff's, not the readers'.
+can_see_history = is_issuer_editor | is_issuer_head | is_city_approver | rules.is_superuser
 # The districts' figures behind a city report are working material of the city, not reading.
 can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
 
@@ -88,5 +90,6 @@ ACTIONS: dict[str, rules.Predicate] = {
     "approve": can_approve_document,
     "publish": can_publish_document,
     "consolidate": can_consolidate_document,
+    "history": can_see_history,
     "download": has_approved_revision,
 }

@@ -292,7 +292,7 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         else None,
         "revision": revision,
         "outline": outline,
-        "events": document.events.select_related("actor"),
+        "events": document.events.select_related("actor") if "history" in allowed else None,
         "allowed": allowed,
         "return_form": ReturnForm(),
         "error": error,
@@ -420,4 +420,7 @@ def document_json(request, pk: int):
     """The document as data, read-only, for whoever may read it."""
     document = get_document_for_user(request.user, pk)
     data = document_as_data(document)
+    based_on = data.get("based_on")
+    if based_on and not documents_visible_to(request.user).filter(pk=based_on["id"]).exists():
+        based_on["id"] = None  # the number is in the text; the document is not theirs to open
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

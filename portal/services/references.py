@@ -82,14 +82,17 @@ def _fill(row: CitedDocument, reference: Reference, year: int | None) -> None:
 
 
 def _guidance_numbered(document: Document, reference: Reference) -> Document | None:
-    """The guidance in the portal with the referenced number, in the same city."""
+    """The approved guidance with the referenced number addressed to the document's part of
+    the tree (the city, or its own district): district symbols such as BTGQU repeat from
+    one district to the next, and a neighbour's guidance is never a basis."""
     suffix = re.sub(r"^\d+", "", reference.number)
     candidates = [
         candidate
         for candidate in Document.objects.filter(
             kind=Document.Kind.GUIDANCE,
+            status__in=(Document.Status.APPROVED, Document.Status.PUBLISHED),
             number__iendswith=suffix,
-            issuer__path__startswith=f"/{document.issuer.ancestor_ids[0]}/",
+            audience_id__in=document.issuer.ancestor_ids,
         ).exclude(pk=document.pk)
         if normalise_number(candidate.number) == reference.key
     ]

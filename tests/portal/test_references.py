@@ -332,7 +332,9 @@ def test_citations_across_inline_tags_and_footnotes():
 def _city_guidance(users, orgs, issuer="hn-btg", editor="hbt.editor", number="127-HD/BTGTU"):
     document = make_document(users, orgs, kind="guidance", issuer=issuer, editor=editor,
                              title="Tuyên truyền kết quả năm 2023")  # fmt: skip
-    Document.objects.filter(pk=document.pk).update(number=number, issued_on=date(2023, 12, 29))
+    Document.objects.filter(pk=document.pk).update(
+        number=number, issued_on=date(2023, 12, 29), status=Document.Status.APPROVED
+    )
     document.refresh_from_db()
     return document
 
@@ -370,6 +372,58 @@ def test_a_guidance_merely_mentioning_another_is_not_based_on_it(users, orgs):
     references_sync(document=lower, revision=revision)
     lower.guidance.refresh_from_db()
     assert lower.guidance.based_on is None
+
+
+def _based_on_text(users, orgs, *, issuer: str, editor: str, number: str) -> Document:
+    lower = make_document(users, orgs, kind="guidance", issuer=issuer, editor=editor)
+    revision = document_update(
+        document=lower,
+        actor=users[editor],
+        title="x",
+        body_html=f"<p>Căn cứ Hướng dẫn số {number} về tuyên truyền, Ban Tuyên giáo hướng dẫn.</p>",
+    )
+    references_sync(document=lower, revision=revision)
+    lower.guidance.refresh_from_db()
+    return lower
+
+
+def test_a_neighbour_districts_guidance_is_never_the_basis(users, orgs):
+    # Every district department signs BTGQU: Ngô Quyền's 1-HD/BTGQU is not Đồ Sơn's.
+    _city_guidance(
+        users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor", number="1-HD/BTGQU"
+    )
+    lower = _based_on_text(
+        users, orgs, issuer="doson-btg", editor="doson.editor", number="1-HD/BTGQU"
+    )
+    assert lower.guidance.based_on is None
+    own = _city_guidance(
+        users, orgs, issuer="doson-btg", editor="doson.editor", number="1-HD/BTGQU"
+    )
+    references_sync(document=own, revision=own.current_revision)
+    lower.guidance.refresh_from_db()
+    assert lower.guidance.based_on == own
+
+
+def test_a_draft_carrying_the_number_is_not_the_basis(users, orgs):
+    higher = _city_guidance(users, orgs)
+    Document.objects.filter(pk=higher.pk).update(status=Document.Status.DRAFT)
+    lower = _based_on_text(
+        users, orgs, issuer="hbt-btg", editor="hbt.editor", number="127-HD/BTGTU"
+    )
+    assert lower.guidance.based_on is None
+
+
+def test_json_names_the_basis_only_to_those_who_may_open_it(client, users, orgs):
+    higher = _city_guidance(users, orgs)  # approved, not yet published: the city's own
+    lower = _based_on_text(
+        users, orgs, issuer="hbt-btg", editor="hbt.editor", number="127-HD/BTGTU"
+    )
+    assert lower.guidance.based_on == higher
+    url = reverse("portal:document_json", args=[lower.pk])
+    client.force_login(users["hbt.editor"])
+    assert client.get(url).json()["based_on"] == {"id": None, "number": "127-HD/BTGTU"}
+    client.force_login(users["admin"])
+    assert client.get(url).json()["based_on"] == {"id": higher.pk, "number": "127-HD/BTGTU"}
 
 
 def test_document_page_shows_both_directions(client, users, orgs):

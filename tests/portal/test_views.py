@@ -114,6 +114,19 @@ def test_reader_downloads_the_stored_pdf_and_a_receipt_is_recorded(client, users
     assert receipt.organisation == orgs["doson-vanhuong-cb1"]
 
 
+def test_the_history_is_shown_to_staff_not_to_readers(client, users, orgs):
+    document = make_document(users, orgs, state="published")
+    url = reverse("portal:document_detail", args=[document.pk])
+    client.force_login(users["vanhuong.secretary"])
+    page = client.get(url).content.decode()
+    assert document.title in page
+    assert "Lịch sử xử lý" not in page and "doson.head" not in page
+    for staff in ("doson.editor", "doson.head", "hp.approver"):
+        client.force_login(users[staff])
+        page = client.get(url).content.decode()
+        assert "Lịch sử xử lý" in page and "doson.head" in page
+
+
 def test_rendered_files_are_kept_outside_the_public_media(users, orgs, settings):
     document = make_document(users, orgs, state="published")
     revision = document.approved_revision
