@@ -16,7 +16,7 @@ from guidance.services import report_indicators_sync
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, Organisation, Revision, WorkflowEvent
 from portal.rules import EDITABLE
-from portal.sanitize import sanitize_html
+from portal.sanitize import sanitize_html, xml_safe
 from portal.services.references import references_sync
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
@@ -166,6 +166,15 @@ def new_document_prefill(*, kind: str, issuer: Organisation, month: str, today: 
     return report_prefill(issuer=issuer, today=today)
 
 
+def _shared(fields: dict[str, Any] | None) -> dict[str, Any]:
+    """The shared fields among ``fields``, their text made safe for the Word and PDF files."""
+    return {
+        name: xml_safe(value) if isinstance(value, str) else value
+        for name, value in (fields or {}).items()
+        if name in SHARED_FIELDS
+    }
+
+
 def _new_revision(*, document: Document, actor, body_html: str, current: bool = True) -> Revision:
     last = document.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = Revision.objects.create(
@@ -196,9 +205,9 @@ def document_create(
         kind=kind,
         issuer=issuer,
         audience=audience_of(issuer),
-        title=title.strip(),
+        title=xml_safe(title).strip(),
         created_by=actor,
-        **{name: value for name, value in (fields or {}).items() if name in SHARED_FIELDS},
+        **_shared(fields),
     )
     revision = _new_revision(document=document, actor=actor, body_html=body_html)
     document.save(update_fields=["current_revision"])
@@ -277,10 +286,9 @@ def _update_or_keep(
             base_revision=base_revision,
             refused=refused,
         )
-    document.title = title.strip()
-    for name, value in (fields or {}).items():
-        if name in SHARED_FIELDS:
-            setattr(document, name, value)
+    document.title = xml_safe(title).strip()
+    for name, value in _shared(fields).items():
+        setattr(document, name, value)
     revision = _new_revision(document=document, actor=actor, body_html=body_html)
     document.save()
     record = kind_record(document)

@@ -14,6 +14,10 @@ ATTACKS = [
     ('<img src="http://169.254.169.254/latest/meta-data">', "169.254"),
     ('<img src="https://example.org/track.png">', "example.org"),
     ('<img src="/media/images/../../etc/passwd">', "passwd"),
+    # Browsers resolve %2e%2e as "..": an image that would make the reader's browser fetch
+    # the download view (and record a receipt the reader never asked for).
+    ('<img src="/media/images/%2e%2e/%2e%2e/van-ban/4/pdf/">', "van-ban"),
+    ('<img src="/media/images/2024/01/0123456789abcdef0123456789abcdef.svg">', ".svg"),
     ('<iframe src="https://example.org"></iframe>', "iframe"),
     ('<p style="background:url(http://x)">ok</p>', "style"),
     ('<span class="footnote evil">x</span>', "evil"),
@@ -30,9 +34,26 @@ def test_sanitizer_keeps_the_document_structure():
         '<h2 id="h-1">I. MỤC ĐÍCH</h2><p class="item-dash">- Nội dung <strong>đậm</strong>'
         '<span class="footnote">Chú thích</span></p><table><thead><tr><th>TT</th></tr></thead>'
         '<tbody><tr><td class="num">116.442,134</td></tr></tbody></table>'
-        '<img src="/media/images/2024/01/abc.png">'
+        '<img src="/media/images/2024/01/0123456789abcdef0123456789abcdef.png">'
     )
     assert sanitize_html(html) == html
+
+
+def test_characters_xml_cannot_hold_are_removed_from_bodies_and_fields(users, orgs):
+    assert sanitize_html("<p>a\x01b\x0bc\ufffed</p>") == "<p>ab cd</p>"
+    document = make_document(users, orgs)
+    revision = document_update(
+        document=document,
+        actor=users["doson.editor"],
+        title="Dòng một\x0bdòng hai\x00",
+        body_html="<p>Nội\x08 dung</p>",
+        fields={"signer_name": "Nguyễn\x1fVăn A", "recipients": "- Như trên,\n- Lưu."},
+    )
+    document.refresh_from_db()
+    assert document.title == "Dòng một dòng hai"
+    assert document.signer_name == "NguyễnVăn A"
+    assert document.recipients == "- Như trên,\n- Lưu."
+    assert revision.body_html == "<p>Nội dung</p>"
 
 
 def test_saved_body_is_sanitised(users, orgs):

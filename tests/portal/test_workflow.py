@@ -81,6 +81,24 @@ def test_an_approver_of_a_district_committee_is_not_a_city_approver(users, orgs)
     assert document.status == Status.APPROVED
 
 
+def test_text_pasted_with_control_characters_still_renders_once_approved(users, orgs):
+    document = make_document(users, orgs)
+    document_update(
+        document=document,
+        actor=users["doson.editor"],
+        title="Bản tin\x0btháng 12",
+        body_html="<p>Đoạn\x01 có ký tự điều khiển\x0bdán từ Word.</p>",
+    )
+    document = document_submit(document=document, actor=users["doson.editor"])
+    document = document_forward(document=document, actor=users["doson.head"])
+    document = document_approve(document=document, actor=users["hp.approver"])
+    run_tasks()
+    revision = document.approved_revision
+    revision.refresh_from_db()
+    assert revision.pdf and revision.docx
+    assert not document.events.filter(action=WorkflowEvent.Action.RENDER_FAILED).exists()
+
+
 def test_return_requires_a_reason_and_goes_back_to_editing(users, orgs):
     document = make_document(users, orgs, state="submitted")
     with pytest.raises(ValidationError, match="lý do"):
