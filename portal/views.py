@@ -23,8 +23,13 @@ from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, DocumentImage, Membership, Organisation, Revision
-from portal.rules import ACTIONS
-from portal.selectors import documents_visible_to, get_document_for_user, published_for_reader
+from portal.rules import ACTIONS, is_issuer_editor
+from portal.selectors import (
+    documents_visible_to,
+    get_document_for_user,
+    published_for_reader,
+    require_action,
+)
 from portal.services import workflow
 from portal.services.documents import (
     Prefill,
@@ -189,12 +194,38 @@ def _update_from(form, *, document: Document, actor, reason: str = "") -> Revisi
     )
 
 
+STATE_CHANGED = gettext_lazy(
+    "Văn bản vừa được trình hoặc phê duyệt nên bản sửa này không được lưu. Nội dung bạn gõ "
+    "vẫn còn trên trang; hãy sao chép lại nếu cần, hoặc đề nghị trả lại văn bản để sửa tiếp."
+)
+
+
+def _document_to_save(request, pk: int) -> tuple[Document, bool]:
+    """The document an editor saves, and whether its state still lets them save it.
+
+    An editor of the issuer whose document was submitted while they typed gets their page
+    back with what they typed (409), not a bare 403: nothing typed is thrown away.
+    """
+    document = get_document_for_user(request.user, pk)
+    if ACTIONS["edit"].test(request.user, document):
+        return document, True
+    if request.method == "POST" and request.POST and is_issuer_editor(request.user, document):
+        return document, False
+    return require_action(request.user, document, "edit"), True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk: int):
-    document = get_document_for_user(request.user, pk, action="edit")
+    document, editable = _document_to_save(request, pk)
     form = _edit_form(request, document)
     conflict = None
+    if not editable:
+        form.is_valid()
+        form.add_error(None, str(STATE_CHANGED))
+        context = {"form": form, "document": document, "kind": document.kind,
+                   "kind_label": document.get_kind_display(), "conflict": None}  # fmt: skip
+        return render(request, "portal/document_form.html", context, status=409)
     if request.method == "POST" and form.is_valid():
         try:
             _update_from(form, document=document, actor=request.user)
@@ -229,8 +260,8 @@ def _autosave_refused(message: str, *, status: int, **extra) -> JsonResponse:
 
 def _autosave_invalid(form) -> JsonResponse:
     errors = "; ".join(
-        f"{form.fields[name].label}: {' '.join(errs)}" if name in form.fields
-        else " ".join(errs)
+        f"{form.fields[name].label}: {' '.join(errs)}"
+        if name in form.fields and form.fields[name].label else " ".join(errs)
         for name, errs in form.errors.items()
     )  # fmt: skip
     return _autosave_refused(_("Chưa tự động lưu được: %(errors)s") % {"errors": errors},
@@ -251,7 +282,9 @@ def document_autosave_new(request, kind: str):
 @login_required
 @require_POST
 def document_autosave(request, pk: int):
-    document = get_document_for_user(request.user, pk, action="edit")
+    document, editable = _document_to_save(request, pk)
+    if not editable:
+        return _autosave_refused(str(STATE_CHANGED), status=409)
     form = _edit_form(request, document)
     if not form.is_valid():
         return _autosave_invalid(form)

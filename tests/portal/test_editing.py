@@ -378,6 +378,39 @@ def test_autosave_saves_through_the_service_and_answers_json(client, users, orgs
     assert invalid.json()["error"].startswith("Chưa tự động lưu được: Tiêu đề / trích yếu:")
 
 
+def test_a_save_after_the_draft_was_submitted_gives_the_page_back(client, users, orgs):
+    from portal.services.workflow import document_submit
+
+    document = make_document(users, orgs)
+    client.force_login(users["doson.editor"])
+    typed = _form_data(document, body="<p>Đoạn tôi đang gõ dở.</p>", title="Tiêu đề đang gõ")
+    document_submit(document=document, actor=users["doson.editor"])  # from another tab
+    response = client.post(reverse("portal:document_edit", args=[document.pk]), typed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "vừa được trình hoặc phê duyệt" in page
+    assert "&lt;p&gt;Đoạn tôi đang gõ dở.&lt;/p&gt;" in page and 'value="Tiêu đề đang gõ"' in page
+    autosave = client.post(reverse("portal:document_autosave", args=[document.pk]), typed)
+    assert autosave.status_code == 409
+    assert "Nội dung bạn gõ vẫn còn trên trang" in autosave.json()["error"]
+    document.refresh_from_db()
+    assert document.current_revision.number == 1
+    # Others still get 403 or 404 as before, and a GET of the edit page stays refused.
+    assert client.get(reverse("portal:document_edit", args=[document.pk])).status_code == 403
+    client.force_login(users["doson.head"])
+    response = client.post(reverse("portal:document_edit", args=[document.pk]), typed)
+    assert response.status_code == 403
+
+
+def test_autosave_names_no_label_for_the_hidden_revision_field(client, users, orgs):
+    document = make_document(users, orgs)
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:document_autosave", args=[document.pk])
+    response = client.post(url, _form_data(document, base_revision="abc"))
+    assert response.status_code == 400
+    assert "None" not in response.json()["error"]
+
+
 def test_first_autosave_of_a_new_document_creates_the_draft(client, users, orgs):
     client.force_login(users["doson.editor"])
     url = reverse("portal:document_autosave_new", args=["bulletin"])
