@@ -79,8 +79,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the write lock instead of failing at once when two requests write together.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Wait for the write lock instead of failing at once when two requests write together:
+    # a transaction takes the lock when it begins, so it never has to upgrade a read lock
+    # (which SQLite refuses at once, whatever the timeout).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -57,3 +57,26 @@ def test_check_deploy_is_clean_in_production_mode():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path):
+    script = (
+        "import threading; from django.db import connection, transaction; "
+        "from portal.models import Organisation as O; "
+        "errors = []\n"
+        "def save(n):\n"
+        "    try:\n"
+        "        for i in range(5):\n"
+        "            with transaction.atomic():\n"
+        "                list(O.objects.all()[:1])\n"
+        "                O.objects.create(code=f'o{n}-{i}', name='x', kind='cell')\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(O.objects.count(), errors)"
+    )
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert _manage("migrate", "--noinput", **env).returncode == 0
+    result = _manage("shell", "--verbosity", "0", "-c", script, **env)
+    assert result.stdout.strip() == "20 []", result.stdout + result.stderr
