@@ -19,8 +19,9 @@ RATIO_PLACES = Decimal("0.01")
 # report's author may have truncated instead of rounded: 6,59 / 31 = 21,258 → "21,25").
 RATIO_TOLERANCE = Decimal("0.01")
 HUNDRED = Decimal(100)
-# What the Indicator fields hold exactly: (digits before, digits after the decimal comma).
-FIGURE_LIMITS = (18, 6)
+# What the Indicator fields hold exactly on every database: (digits before, digits after the
+# decimal comma). SQLite keeps a decimal as a double, exact to 15 significant digits only.
+FIGURE_LIMITS = (12, 3)
 RATIO_LIMITS = (10, 4)
 
 _NUMBER = r"[-−]?\s?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
@@ -120,9 +121,12 @@ def format_figure(figure: Figure | None, *, places: int | None = None) -> str:
 
 def fits(value: Decimal, *, digits: int, places: int) -> bool:
     """Whether a value has at most ``digits`` before and ``places`` after the comma."""
+    if not value.is_finite():
+        return False
+    value = value.normalize()  # stored figures carry trailing zeros: 250,500000 is 250,5
     exponent = value.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    whole = len(str(abs(int(value)))) if abs(value) >= 1 else 0
+    decimals = -exponent if exponent < 0 else 0
+    whole = value.adjusted() + 1 if abs(value) >= 1 else 0  # no int(): any length is fine
     return decimals <= places and whole <= digits
 
 

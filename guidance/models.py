@@ -52,7 +52,8 @@ class Report(models.Model):
 
 
 def _figure_field(label: str) -> models.DecimalField:
-    # Stored exactly: up to 18 digits before and 6 after the decimal comma.
+    # Room for 18 digits before and 6 after the comma; what is accepted is narrower, so that
+    # every database stores it exactly (indicators.FIGURE_LIMITS).
     return models.DecimalField(label, max_digits=24, decimal_places=6, null=True, blank=True)
 
 

@@ -238,6 +238,22 @@ def _renumber(report: Report) -> None:
     Indicator.objects.bulk_update(ordered, ["position"])
 
 
+def _require_sums_fit(groups) -> None:
+    """Refuse a pull whose sums would not be stored exactly, naming the row."""
+    digits, places = ind.FIGURE_LIMITS
+    for group in groups:
+        if not group.summable:
+            continue
+        plan = group.plan
+        values = (plan.low if plan else None, plan.high if plan else None,
+                  group.estimate, group.same_period)  # fmt: skip
+        if any(v is not None and not ind.fits(v, digits=digits, places=places) for v in values):
+            raise ValidationError(
+                _("Tổng của chỉ tiêu «%(name)s» vượt quá %(digits)s chữ số; hãy kiểm tra số "
+                  "liệu của các quận, huyện.") % {"name": group.name, "digits": digits}
+            )  # fmt: skip
+
+
 def _target_row(report: Report, group, by_key: dict, last: list[int]) -> Indicator:
     """The city report's row for a pulled group, created at the end (or under its parent)."""
     row = by_key.get(group.key)
@@ -273,6 +289,7 @@ def report_indicators_pull(*, document: Document, actor) -> int:
         raise ValidationError(
             _("Chưa có báo cáo quý cùng kỳ đã duyệt của các quận, huyện để tổng hợp.")
         )
+    _require_sums_fit(groups)
     report = Report.objects.select_for_update().get(document=document)
     existing = list(report.indicators.select_related("parent"))
     by_key = {indicator_key(row): row for row in existing if row.source_report_id is None}

@@ -152,6 +152,17 @@ def test_editing_the_city_table_after_a_pull_keeps_the_pulled_rows(users, distri
     assert positions == list(range(1, len(lines) + 1))
 
 
+def test_sums_too_large_to_store_exactly_are_refused_by_name(users, orgs, city):
+    huge = (("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "", "600.000.000.000", "", ""),)
+    make_report(users, orgs, rows=huge, state="approved")
+    grant(users, orgs, "ngoquyen.head", "ngoquyen-btg", "head")
+    make_report(users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor",
+                head="ngoquyen.head", rows=huge, state="approved")  # fmt: skip
+    with pytest.raises(ValidationError, match="Tổng của chỉ tiêu «Tổng thu ngân sách"):
+        report_indicators_pull(document=city, actor=users["hp.editor"])
+    assert Indicator.objects.get(report_id=city.pk, code="1").estimate is None  # unchanged
+
+
 def test_pulling_twice_does_not_duplicate_rows(users, districts, city):
     report_indicators_pull(document=city, actor=users["hp.editor"])
     report_indicators_pull(document=city, actor=users["hp.editor"])

@@ -457,6 +457,33 @@ def test_a_badly_written_number_is_refused_and_the_typed_text_kept(client, users
     assert row.plan_low == Decimal("1000")
 
 
+def test_the_largest_accepted_figure_is_stored_exactly_and_a_larger_one_refused(
+    client, users, orgs
+):
+    document = make_report(users, orgs)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    client.force_login(users["doson.editor"])
+    url = reverse("guidance:indicator_edit", args=[document.pk, row.pk])
+    refused = client.post(url, {"plan": "999.999.999.999.999.999", "estimate": "1"})
+    assert refused.status_code == 400
+    assert "Số quá dài" in refused.content.decode()
+    accepted = client.post(url, {"plan": "999.999.999.999,999", "estimate": "0,001"})
+    assert accepted.status_code == 302
+    row.refresh_from_db()
+    assert row.plan_low == Decimal("999999999999.999")  # exact on SQLite too
+    assert row.estimate == Decimal("0.001")
+    assert client.get(reverse("guidance:indicator_list", args=[document.pk])).status_code == 200
+
+
+def test_a_cell_of_thousands_of_digits_becomes_a_note_not_an_error(users, orgs):
+    assert not ind.fits(Decimal("9" * 4400), digits=12, places=3)
+    rows = (("1", "Tổng thu", "Tỷ đồng", "9" * 4400, "250,5", "", ""),)
+    document = make_report(users, orgs, rows=rows)
+    row = Indicator.objects.get(report_id=document.pk)
+    assert row.plan_low is None and row.estimate == Decimal("250.5")
+    assert "quá dài" in row.notes
+
+
 def test_whoever_changed_the_figures_does_not_review_the_report(users, orgs):
     from django.core.exceptions import PermissionDenied
 
