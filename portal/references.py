@@ -208,7 +208,7 @@ def find_references(text: str) -> list[Reference]:
         type_name = re.sub(r"\s+", " ", match.group("type")).lower()
         references.append(
             Reference(
-                type_name=_CANONICAL.get(type_name, match.group("type")),
+                type_name=_CANONICAL.get(type_name, " ".join(match.group("type").split())),
                 number=number,
                 key=normalise_number(number),
                 type_code=type_code,

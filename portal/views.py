@@ -1,5 +1,6 @@
 """Thin views: decorators, access lookup, form, service, redirect."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -97,7 +98,9 @@ def library(request):
             documents = documents.filter(
                 published_at__year=period[0], published_at__month=period[1]
             )
-    if issuer:
+    if issuer and not re.fullmatch(r"[-\w]{1,50}", issuer, flags=re.ASCII):
+        messages.error(request, _("Đơn vị ban hành không hợp lệ; hãy chọn trong danh sách."))
+    elif issuer:
         documents = documents.filter(issuer__code=issuer)
     issuers = Organisation.objects.filter(
         pk__in=published_for_reader(request.user).values("issuer_id")

@@ -34,6 +34,12 @@ _BLOCK_TAG_RE = re.compile(
 _SPAN_TAG_RE = re.compile(r"</?span\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
 _TEXT_LIMIT = Citation._meta.get_field("text").max_length
+_NUMBER_LIMIT, _TYPE_LIMIT, _ISSUED_BY_LIMIT = (
+    CitedDocument._meta.get_field(name).max_length for name in ("number", "type_name", "issued_by")
+)
+# What a cited document is (its issuing body, its date) is learnt only from documents the
+# portal has approved: a draft's wording is nobody else's to see.
+_TRUSTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
 
 
 def body_text(body_html: str) -> str:
@@ -58,22 +64,24 @@ def _cited_for(reference: Reference, year: int | None) -> CitedDocument:
             key=reference.key,
             year=year,
             defaults={
-                "number": reference.number,
-                "type_name": reference.type_name,
+                "number": reference.number[:_NUMBER_LIMIT],
+                "type_name": reference.type_name[:_TYPE_LIMIT],
                 "issuer_code": reference.issuer_code[:30],
             },
         )
     return row
 
 
-def _fill(row: CitedDocument, reference: Reference, year: int | None) -> None:
-    """Complete what earlier mentions left blank: the year, the date, the issuing body."""
+def _fill(row: CitedDocument, reference: Reference, year: int | None, *, trusted: bool) -> None:
+    """Complete what earlier mentions left blank: the year, and from an approved document
+    the date and the issuing body."""
     changed = {}
     if row.year is None and year is not None:
         changed["year"] = year
-    if not row.issued_by and reference.issued_by:
-        changed["issued_by"] = reference.issued_by
-    if not row.issued_on and reference.issued_on and reference.issued_on.year == (row.year or year):
+    if trusted and not row.issued_by and reference.issued_by:
+        changed["issued_by"] = reference.issued_by[:_ISSUED_BY_LIMIT]
+    dated = reference.issued_on and reference.issued_on.year == (row.year or year)
+    if trusted and not row.issued_on and dated:
         changed["issued_on"] = reference.issued_on
     if changed:
         for name, value in changed.items():
@@ -145,7 +153,7 @@ def references_sync(*, document: Document, revision: Revision) -> int:
         cited = resolved.get((reference.key, year))
         if cited is None:
             cited = resolved[(reference.key, year)] = _cited_for(reference, year)
-        _fill(cited, reference, year)
+        _fill(cited, reference, year, trusted=document.status in _TRUSTED)
         basis = is_based_on(text, reference)
         if cited.pk not in chosen or (basis and not chosen[cited.pk][2]):
             previous = chosen.get(cited.pk)

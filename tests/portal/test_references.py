@@ -249,6 +249,7 @@ def test_sync_stores_each_cited_document_once_per_document(users, orgs):
         issuer=orgs["doson-btg"],
         actor=users["doson.editor"],
     )
+    document = document_publish_imported(document=document, actor=users["admin"], reason="giấy")
     count = references_sync(document=document, revision=document.current_revision)
     numbers = [c.cited.number for c in document.citations.select_related("cited")]
     assert count == len(numbers) == len(set(numbers)) == 13
@@ -308,6 +309,11 @@ def test_an_undated_citation_gets_its_date_from_a_later_dated_one(users, orgs):
     )
     references_sync(document=second, revision=revision)
     cited = _cited("144-QĐ/TW")
+    assert (cited.year, cited.issued_on, cited.issued_by) == (2024, None, "")  # a draft's word
+    Document.objects.filter(pk=second.pk).update(status=Document.Status.APPROVED)
+    second.refresh_from_db()
+    references_sync(document=second, revision=revision)
+    cited.refresh_from_db()
     assert (cited.year, cited.issued_on, cited.issued_by) == (
         2024,
         date(2024, 5, 17),
@@ -687,3 +693,15 @@ def test_higher_guidance_is_named_only_to_those_who_may_open_it(client, users, o
     client.force_login(users["admin"])
     page = client.get(reverse("portal:document_detail", args=[lower.pk])).content.decode()
     assert f"/van-ban/{higher.pk}/" in page
+
+
+def test_an_unknown_document_type_is_stored_within_its_field(users, orgs):
+    document = make_document(users, orgs)
+    # A dotless ı defeats the canonical spelling; the spaces are the editor's &nbsp;.
+    body = "<p>Thông" + "&nbsp;" * 70 + "trı số 12-TT/TU.</p>"
+    revision = document_update(
+        document=document, actor=users["doson.editor"], title="x", body_html=body
+    )
+    references_sync(document=document, revision=revision)
+    cited = document.citations.get().cited
+    assert cited.type_name == "Thông trı"

@@ -95,8 +95,10 @@ def test_editing_an_approved_document_is_refused(client, users, orgs):
     document = make_document(users, orgs, state="approved")
     client.force_login(users["doson.editor"])
     response = client.post(reverse("portal:document_edit", args=[document.pk]), {"title": "x"})
-    assert response.status_code == 403
-    assert "bản nháp" in response.content.decode()
+    assert response.status_code == 409  # the editor's page comes back, nothing saved
+    assert "vừa được trình hoặc phê duyệt" in response.content.decode()
+    document.refresh_from_db()
+    assert document.title != "x" and document.revisions.count() == 1
 
 
 def test_reader_downloads_the_stored_pdf_and_a_receipt_is_recorded(client, users, orgs):
@@ -209,6 +211,16 @@ def test_library_refuses_months_that_do_not_exist(client, users, orgs, month):
     content = response.content.decode()
     assert "Tháng lọc không hợp lệ" in content
     assert document.title in content  # the filter is dropped, the list stays
+
+
+@pytest.mark.parametrize("issuer", ["\x00", "doson-btg\x00", "x" * 51, "đồ-sơn"])
+def test_library_refuses_issuers_that_cannot_exist(client, users, orgs, issuer):
+    document = make_document(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    response = client.get(reverse("portal:library"), {"issuer": issuer})
+    assert response.status_code == 200
+    assert "Đơn vị ban hành không hợp lệ" in response.content.decode()
+    assert document.title in response.content.decode()
 
 
 def test_library_filters_by_month(client, users, orgs):
