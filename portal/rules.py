@@ -75,6 +75,20 @@ can_approve_document = can_review_document & is_last_step
 can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_city_approver)
 # The history (return reasons, import reports, who drafted) is the staff's, not the readers'.
 can_see_history = is_issuer_editor | is_issuer_head | is_city_approver | rules.is_superuser
+
+
+@rules.predicate
+def render_failed(user, document: Document) -> bool:
+    """The approved revision's files could not be made and were not made since."""
+    revision = document.approved_revision_id
+    if revision is None:
+        return False
+    actions = document.events.filter(revision_id=revision, action__startswith="render")
+    last = actions.order_by("-pk").values_list("action", flat=True).first()
+    return last == WorkflowEvent.Action.RENDER_FAILED
+
+
+can_render_again = render_failed & (is_issuer_editor | is_issuer_head | is_city_approver)
 # The districts' figures behind a city report are working material of the city, not reading.
 can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
 
@@ -91,5 +105,6 @@ ACTIONS: dict[str, rules.Predicate] = {
     "publish": can_publish_document,
     "consolidate": can_consolidate_document,
     "history": can_see_history,
+    "render": can_render_again,
     "download": has_approved_revision,
 }

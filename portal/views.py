@@ -25,6 +25,7 @@ from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, DocumentImage, Membership, Organisation, Revision
 from portal.rules import ACTIONS, is_issuer_editor
+from portal.rules import render_failed as rules_render_failed
 from portal.selectors import (
     documents_visible_to,
     get_document_for_user,
@@ -48,6 +49,7 @@ TRANSITIONS = {
     "forward": workflow.document_forward,
     "approve": workflow.document_approve,
     "publish": workflow.document_publish,
+    "render": workflow.document_render_again,
 }
 
 
@@ -380,8 +382,11 @@ def document_file(request, pk: int, fmt: str):
     )
     stored = getattr(revision, fmt)
     if not stored:
-        context = {"document": document, "label": label}
-        response = render(request, "portal/rendering_pending.html", context, status=202)
+        failed = rules_render_failed(request.user, document)
+        context = {"document": document, "label": label, "failed": failed,
+                   "can_render": ACTIONS["render"].test(request.user, document)}  # fmt: skip
+        response = render(request, "portal/rendering_pending.html", context,
+                          status=503 if failed else 202)  # fmt: skip
         response["Retry-After"] = "5"
         return response
     workflow.receipt_record(document=document, user=request.user)

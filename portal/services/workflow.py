@@ -112,6 +112,17 @@ def document_approve(*, document: Document, actor) -> Document:
 
 
 @transaction.atomic
+def document_render_again(*, document: Document, actor) -> Document:
+    """Queue the rendering of the approved revision again after it failed."""
+    document = _locked(document)
+    if document.approved_revision_id is None:
+        raise ValidationError(_("Văn bản chưa được phê duyệt nên chưa có bản in."))
+    _require("render", actor, document, _("Chỉ cán bộ của ban ban hành được tạo lại bản in."))
+    render_revision.enqueue(document.approved_revision_id)
+    return document
+
+
+@transaction.atomic
 def document_publish(*, document: Document, actor) -> Document:
     """Make an approved document visible to the readers of its part of the tree."""
     document = _locked(document)

@@ -370,6 +370,33 @@ def test_a_failed_rendering_is_reported_on_the_document(users, orgs, monkeypatch
     assert event.reason == "Văn bản quá lớn để tạo PDF."
 
 
+def test_after_a_failed_rendering_the_download_says_so_and_staff_render_again(
+    client, users, orgs, settings
+):
+    settings.RENDER_TIMEOUT_SECONDS = 0.01
+    document = make_document(users, orgs, state="published")
+    assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+    client.force_login(users["vanhuong.secretary"])
+    response = client.get(reverse("portal:document_pdf", args=[document.pk]))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Chưa tạo được bản PDF" in page and 'http-equiv="refresh"' not in page
+    assert 'id="render-again"' not in page  # a reader cannot ask for it
+    again = reverse("portal:document_transition", args=[document.pk, "render"])
+    assert client.post(again).status_code == 403
+    settings.RENDER_TIMEOUT_SECONDS = 60
+    client.force_login(users["doson.editor"])
+    detail = client.get(reverse("portal:document_detail", args=[document.pk])).content.decode()
+    assert 'id="render-again"' in detail
+    assert client.post(again).status_code == 302
+    run_tasks()
+    assert Revision.objects.get(pk=document.approved_revision_id).pdf
+    client.force_login(users["vanhuong.secretary"])
+    assert client.get(reverse("portal:document_pdf", args=[document.pk])).status_code == 302
+    client.force_login(users["doson.editor"])
+    assert client.post(again).status_code == 403  # rendered now: nothing to render again
+
+
 def test_a_rendering_over_the_time_limit_fails_with_a_clear_message(users, orgs, settings):
     settings.RENDER_TIMEOUT_SECONDS = 0.01
     document = make_document(users, orgs, state="approved")
