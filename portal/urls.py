@@ -1,10 +1,14 @@
 """URLs of the portal."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from portal import reference_views, views
+
+# The admin signs in through the portal's own login (rate-limited), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 portal_patterns = [
     path("", views.home, name="home"),

@@ -403,3 +403,15 @@ def test_a_rendering_over_the_time_limit_fails_with_a_clear_message(users, orgs,
     event = document.events.get(action="render_failed")
     assert "thời gian cho phép" in event.reason
     assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+
+
+def test_the_admin_signs_in_through_the_rate_limited_login(client, users):
+    response = client.get("/quan-tri/login/?next=/quan-tri/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    response = client.post("/quan-tri/login/", {"username": "admin", "password": "portal-demo"})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    client.force_login(users["admin"])
+    assert client.get("/quan-tri/").status_code == 200
+    client.force_login(users["doson.editor"])
+    assert client.get("/quan-tri/login/").status_code == 403  # signed in, but not staff
