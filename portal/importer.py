@@ -40,6 +40,7 @@ _RECIPIENT_RE = re.compile(r"^\s*[-–•+]\s*(\S.*)$")
 _AUTHORITY_RE = re.compile(r"^\s*(?:K/T|KT\.|T/M|TM\.|TM/|Q\.|Q/|T/L|TL\.|TUQ\.?)\s*\S")
 _NAME_RE = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:\s+[^\W\d_][^\W\d_'’.-]*){1,5}$")
 _PERIOD_RE = re.compile(r"THÁNG\s+([0-9]{1,2})\s*(?:NĂM|/|-)\s*([0-9]{4})", re.I)
+_PERIOD_YEARS = range(1900, 2101)  # a year outside is a typo, not a period
 _BOLD_RE = re.compile(r"\*\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*\*")
 _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]{1,2000}?)(?<=[^\s*])\*(?![\w*])")
 _HTML_TAG_RE = re.compile(r"&lt;(/?)(i|em|b|strong)&gt;", re.I)
@@ -60,6 +61,8 @@ _FRAGMENT_KINDS = frozenset({"p", "dash", "plus", "star", "num", "itemnum", "let
 _UPPER_MERGE_KINDS = frozenset({"p", "dash", "plus", "num", "itemnum", "letter"})
 _CONTINUATION_WINDOW = 12
 _MAX_SINGLE_HEADING = 350
+# A wider "row" is a paragraph: a line of 2 MB of '|' would otherwise build a million cells.
+MAX_TABLE_COLUMNS = 50
 _UNNUMBERED_HEADING_MAX = 150
 
 _KIND_LABELS = {
@@ -283,6 +286,14 @@ def _is_numeric_cell(cell: str) -> bool:
     return re.fullmatch(f"(?:{number})(?:\\s*[-–]\\s*(?:{number}))?", value) is not None
 
 
+def _table_cells(line: str) -> list[str] | None:
+    """Cells of a line read as a table row, or None when it has more than 50 columns."""
+    if line.count("|") > MAX_TABLE_COLUMNS + 1:
+        return None
+    cells = _split_row(line)
+    return cells if len(cells) <= MAX_TABLE_COLUMNS else None
+
+
 def _split_row(line: str) -> list[str]:
     """Cells of a markdown pipe-table row."""
     inner = line.strip()
@@ -470,13 +481,16 @@ class _Importer:
             if not line.strip():
                 blank, table = True, None
                 continue
-            if line.lstrip().startswith("|"):
+            cells = _table_cells(line) if line.lstrip().startswith("|") else None
+            if cells is not None:
                 if table is None:
                     table = _Block("table", "", no, blank_before=blank)
                     blocks.append(table)
-                table.rows.append((no, _split_row(line)))
+                table.rows.append((no, cells))
                 blank = False
                 continue
+            if line.lstrip().startswith("|"):
+                self.note(no, f"dòng có hơn {MAX_TABLE_COLUMNS} cột nên được giữ thành đoạn văn")
             table = None
             if _SEPARATOR_RE.match(line):
                 blank = False
@@ -946,8 +960,14 @@ class _Importer:
                 if match:
                     self.note(0, f"Kỳ bản tin lấy từ đề mục '{_quote(item.text)}'")
                     break
-        if match and 1 <= int(match.group(1)) <= 12:
+        if not match:
+            self.note(0, "Không xác định được tháng/năm của bản tin")
+        elif 1 <= int(match.group(1)) <= 12 and int(match.group(2)) in _PERIOD_YEARS:
             self.result.period_month = int(match.group(1))
             self.result.period_year = int(match.group(2))
         else:
-            self.note(0, "Không xác định được tháng/năm của bản tin")
+            self.note(
+                0,
+                f"Kỳ bản tin '{_quote(match.group(0), 30)}' không hợp lệ (tháng 1–12, năm "
+                f"{_PERIOD_YEARS[0]}–{_PERIOD_YEARS[-1]}) nên không được dùng",
+            )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from lxml import etree
 
 from portal.importer import (
+    MAX_TABLE_COLUMNS,
     SUPERSCRIPT_DIGITS,
     TYPE_NAMES,
     ImportResult,
@@ -44,6 +45,10 @@ _NOT_READABLE = gettext_noop(
     "Tệp không phải văn bản thuần (UTF-8) cũng không phải tệp Word .docx đọc được. "
     "Hãy lưu tệp dưới dạng .docx hoặc .txt (UTF-8) rồi thử lại."
 )
+_DAMAGED = gettext_noop(
+    "Tệp Word bị hỏng: không đọc được phần nội dung (word/document.xml). Hãy mở tệp trong "
+    "Word, lưu lại dưới dạng .docx rồi thử lại."
+)
 _TO_SUPER = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _NOTE_HREF_RE = re.compile(r"^#(?:[\w-]*?)((?:foot|end)note-[^\s]+)$")
 _NOTE_ID_RE = re.compile(r"^(?:[\w-]*?)((?:foot|end)note-[^\s]+)$")
@@ -58,6 +63,10 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BULLET_DASHES = frozenset({"-", "–", "—", "−", "‒"})
 # Paragraphs before the type name ("BÁO CÁO") that are read as the header block.
 _HEADER_WINDOW = 12
+# Word list numbers: a hostile w:start of 10^12 would spin _roman or build gigabyte labels.
+_MAX_LIST_START = 10000
+_MAX_NUMBER_CHARS = 16  # one number of a label ("MMMMMMMMMM", "ppp…")
+_MAX_LEVEL_TEXT = 64  # the w:lvlText pattern ("%1.%2.")
 
 
 class ImportRefused(ValueError):
@@ -73,7 +82,7 @@ class ImportRefused(ValueError):
 def detect_format(data: bytes) -> str:
     """'docx' or 'text', decided by content; raises ImportRefused for anything else."""
     if data.startswith(DOCX_MAGIC):
-        _check_archive(data)
+        _check_parts(_check_archive(data))
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
@@ -133,6 +142,38 @@ def _check_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse a .docx with a DTD in a part or a body that is not readable XML.
+
+    Without this a damaged file would become an empty draft: the importer never raises.
+    """
+    _refuse_doctype(archive)
+    try:
+        etree.fromstring(archive.read("word/document.xml"), _XML_PARSER)
+    except Exception as exc:  # noqa: BLE001 - bad XML, bad CRC, unknown compression…
+        raise ImportRefused(_DAMAGED) from exc
+
+
+def _refuse_doctype(archive: zipfile.ZipFile) -> None:
+    """Raise ImportRefused when an XML part declares a DTD (entities are never expanded)."""
+    for entry in archive.infolist():
+        content = _xml_part(archive, entry)
+        if any(mark in content for mark in _DOCTYPE_MARKS):
+            raise ImportRefused(
+                gettext_noop("Tệp Word có khai báo DTD không hợp lệ; không nhập được.")
+            )
+
+
+def _xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
+    """The bytes of an XML part; b"" for other parts and for a damaged part (read later)."""
+    if not entry.filename.endswith((".xml", ".rels")):
+        return b""
+    try:
+        return archive.read(entry)
+    except Exception:  # noqa: BLE001 - a damaged part other than the body is left out
+        return b""
+
+
 # -- the Word importer -------------------------------------------------------------------------
 
 
@@ -190,12 +231,7 @@ def _raw_import(archive: zipfile.ZipFile, kind: str, exc: Exception) -> ImportRe
 
 def _convert(archive: zipfile.ZipFile, data: bytes) -> _Converted:
     """Number the paragraphs, run mammoth without any outside access, write the lines."""
-    for entry in archive.infolist():
-        content = archive.read(entry) if entry.filename.endswith((".xml", ".rels")) else b""
-        if any(mark in content for mark in _DOCTYPE_MARKS):
-            raise ImportRefused(
-                gettext_noop("Tệp Word có khai báo DTD không hợp lệ; không nhập được.")
-            )
+    _refuse_doctype(archive)
     numbered = _with_visible_numbers(archive, data)
     images: list[str] = []
 
@@ -324,6 +360,11 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def _list_start(value: str | None) -> int:
+    """A list level's start number, held to 1‥10000 (Word itself stops at 32767)."""
+    return min(max(_int(value, 1), 1), _MAX_LIST_START)
+
+
 def _read_numbering(archive: zipfile.ZipFile) -> _Numbering:
     numbering = _Numbering()
     names = set(archive.namelist())
@@ -336,7 +377,7 @@ def _read_numbering(archive: zipfile.ZipFile) -> _Numbering:
                 levels[ilvl] = _Level(
                     fmt=_child_val(lvl, "numFmt") or "decimal",
                     text=_child_val(lvl, "lvlText") or "",
-                    start=_int(_child_val(lvl, "start"), 1),
+                    start=_list_start(_child_val(lvl, "start")),
                     legal=lvl.find(f"{_W}isLgl") is not None,
                 )
                 style = _child_val(lvl, "pStyle")
@@ -345,7 +386,7 @@ def _read_numbering(archive: zipfile.ZipFile) -> _Numbering:
             numbering.abstract[_attr(abstract, "abstractNumId") or ""] = levels
         for num in root.iter(f"{_W}num"):
             overrides = {
-                _int(_attr(o, "ilvl"), 0): _int(_child_val(o, "startOverride"), 1)
+                _int(_attr(o, "ilvl"), 0): _list_start(_child_val(o, "startOverride"))
                 for o in num.iter(f"{_W}lvlOverride")
                 if o.find(f"{_W}startOverride") is not None
             }
@@ -368,9 +409,9 @@ def _read_numbering(archive: zipfile.ZipFile) -> _Numbering:
 
 
 def _letters(value: int) -> str:
-    """a, b, …, z, aa, bb, … as Word writes lowerLetter numbers."""
+    """a, b, …, z, aa, bb, … as Word writes lowerLetter numbers (at most 16 letters)."""
     value = max(value, 1)
-    return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+    return chr(ord("a") + (value - 1) % 26) * min((value - 1) // 26 + 1, _MAX_NUMBER_CHARS)
 
 
 def _roman(value: int) -> str:
@@ -378,13 +419,13 @@ def _roman(value: int) -> str:
     steps += ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
     out = ""
     for amount, numeral in steps:
-        while value >= amount:
-            out += numeral
-            value -= amount
-    return out or "0"
+        count, value = divmod(value, amount)
+        out += numeral * min(count, _MAX_NUMBER_CHARS)
+    return out[:_MAX_NUMBER_CHARS] or "0"
 
 
 def _format_number(value: int, fmt: str) -> str:
+    """One number of a list label; the counters grow past the capped start one per item."""
     if fmt == "upperRoman":
         return _roman(value)
     if fmt == "lowerRoman":
@@ -471,7 +512,7 @@ def _label(paragraph, numbering: _Numbering, counters: dict[str, list[int | None
         fmt = "decimal" if level.legal else source.fmt
         return _format_number(values[index] or source.start, fmt)
 
-    label = re.sub(r"%([1-9])", number, level.text).strip()
+    label = re.sub(r"%([1-9])", number, level.text[:_MAX_LEVEL_TEXT]).strip()
     return label or None
 
 
@@ -642,6 +683,9 @@ class _LineWriter:
             return
         self.tables += 1
         width = max(len(row) for row in rows)
+        if width > MAX_TABLE_COLUMNS:
+            self.wide_table(rows, width)
+            return
         first_row = rows[0]
         header = any(cell.header for cell in first_row) or (
             any(cell.text for cell in first_row) and all(c.bold for c in first_row if c.text)
@@ -656,6 +700,18 @@ class _LineWriter:
             self.add("| " + " | ".join(cells) + " |", place, blank=index == 1)
             if index == 1 and header:
                 self.add("|" + "---|" * width, place, blank=False)
+        self.flush_definitions()
+
+    def wide_table(self, rows: list[list[_Cell]], width: int) -> None:
+        """A table too wide for the importer's pipe rows: each cell's text is a paragraph."""
+        self.notes.append(
+            f"Bảng có {width} cột (quá {MAX_TABLE_COLUMNS}): chữ của từng ô được nhập thành "
+            "đoạn văn"
+        )
+        for index, row in enumerate(rows, start=1):
+            for cell in row:
+                if cell.text:
+                    self.add(cell.text.replace("|", "¦"), f"Bảng {self.tables}, hàng {index}")
         self.flush_definitions()
 
     def grid(self, element) -> list[list[_Cell]]:

@@ -2,36 +2,77 @@
 
 import html
 import re
+from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from portal.importer import ImportResult, import_text
 from portal.importer_docx import import_upload
+from portal.kinds import KINDS
 from portal.models import Document, Organisation
 from portal.services.documents import document_create
 
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER_RE = re.compile(r"quý\s+(IV|I{1,3})\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"năm\s+(\d{4})", re.IGNORECASE)
+_YEAR_RE = re.compile(r"năm\s+([0-9]{4})", re.IGNORECASE)
 
 
-def _kind_fields(kind: str, result) -> dict:
-    """Period fields read from the text, this month or quarter when the text does not say."""
+def _kind_fields(kind: str, result: ImportResult, notes: list[str]) -> dict:
+    """Period fields read from the text, this month or quarter when the text does not say.
+
+    A period the kind's model refuses (year 1, year 9999) is dropped with a line in ``notes``:
+    stored, it would make the edit form refuse every later save.
+    """
     today = timezone.localdate()
     if kind == Document.Kind.BULLETIN:
-        return {
-            "period_month": result.period_month or today.month,
-            "period_year": result.period_year or today.year,
-        }
+        return _bulletin_period(result, today, notes)
     if kind == Document.Kind.REPORT:
-        quarter = _QUARTER_RE.search(result.title)
-        year = _YEAR_RE.search(result.title)
-        return {
-            "quarter": _QUARTERS[quarter.group(1).upper()] if quarter else (today.month + 2) // 3,
-            "year": int(year.group(1)) if year else today.year,
-        }
+        return _report_period(result.title, today, notes)
     return {}
+
+
+def _bulletin_period(result: ImportResult, today: date, notes: list[str]) -> dict:
+    """The bulletin's month and year from the importer, both dropped if the model refuses one."""
+    month, year = result.period_month, result.period_year
+    model = KINDS[Document.Kind.BULLETIN].model
+    if month and year and not _valid(model, period_month=month, period_year=year):
+        notes.append(
+            f"Kỳ tháng {month}/{year} đọc được trong văn bản không hợp lệ; bản tin được xếp "
+            f"vào kỳ tháng {today.month}/{today.year}, hãy sửa lại nếu cần."
+        )
+        month = year = None
+    return {"period_month": month or today.month, "period_year": year or today.year}
+
+
+def _report_period(title: str, today: date, notes: list[str]) -> dict:
+    """The report's quarter and year from its title, each dropped if the model refuses it."""
+    model = KINDS[Document.Kind.REPORT].model
+    found = _QUARTER_RE.search(title)
+    quarter = _QUARTERS[found.group(1).upper()] if found else None
+    if quarter and not _valid(model, quarter=quarter):
+        notes.append(f"Quý {quarter} đọc được trong tiêu đề không hợp lệ; lấy quý hiện tại.")
+        quarter = None
+    found = _YEAR_RE.search(title)
+    year = int(found.group(1)) if found else None
+    if year is not None and not _valid(model, year=year):
+        notes.append(
+            f"Năm {year} đọc được trong tiêu đề không hợp lệ; báo cáo được xếp vào năm "
+            f"{today.year}, hãy sửa lại nếu cần."
+        )
+        year = None
+    return {"quarter": quarter or (today.month + 2) // 3, "year": year or today.year}
+
+
+def _valid(model: type[models.Model], **values: int) -> bool:
+    """True when every value passes its model field's validators (the edit form's rules)."""
+    try:
+        for name, value in values.items():
+            model._meta.get_field(name).run_validators(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _fallback_title(kind: str, result: ImportResult) -> str:
@@ -96,6 +137,7 @@ def document_import(
             for name in ("authority_line", "signer_title", "signer_name")
         },
     }
+    period = _kind_fields(kind, result, notes)
     summary = (
         f"Nhập từ {_SOURCES[source]}: {len(result.outline)} đề mục, "
         f"{result.footnote_count} chú thích, {len(notes)} điểm cần kiểm tra."
@@ -107,7 +149,7 @@ def document_import(
         title=title,
         body_html=result.body_html,
         fields=fields,
-        kind_fields={**_kind_fields(kind, result), **(kind_fields or {})},
+        kind_fields={**period, **(kind_fields or {})},
         action="import",
         reason="\n".join([summary, *notes]),
     )

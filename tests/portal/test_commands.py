@@ -82,6 +82,27 @@ def test_import_document_refusals(tree, tmp_path):
     assert Document.objects.count() == 0
 
 
+def test_import_document_refuses_a_file_over_the_size_limit(tree, tmp_path, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    path = tmp_path / "lon.txt"
+    path.write_bytes("BẢN TIN\n".encode() + b"x" * 1000)
+    with pytest.raises(CommandError, match="quá lớn để nhập"):
+        call_command("import_document", str(path), "--kind", "bulletin", "--issuer", "doson-btg")
+    path.write_bytes("BẢN TIN\n".encode() + b"x" * 900)  # at most the limit: imported
+    assert _run("import_document", str(path), "--kind", "bulletin", "--issuer", "doson-btg")
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["doson-btg\udcff", "doson\x00btg", "\x1b[2J"])
+@pytest.mark.parametrize("option", ["--issuer", "--as"])
+def test_import_document_refuses_odd_issuer_and_user_values(tree, option, value):
+    args = {"--issuer": "doson-btg", "--as": "doson.editor", option: value}
+    with pytest.raises(CommandError, match=f"{option} không hợp lệ"):
+        call_command("import_document", str(SEEDS / "bulletin-2024-12-doson.txt"),
+                     "--kind", "bulletin", *(x for pair in args.items() for x in pair))  # fmt: skip
+    assert Document.objects.count() == 0
+
+
 def _pdftotext(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
@@ -115,6 +136,19 @@ def test_export_renders_a_draft_with_vietnamese_text_and_embedded_fonts(tree, tm
 def test_export_unknown_id(db):
     with pytest.raises(CommandError, match="Không có văn bản"):
         call_command("export_document", "424242", "-o", "/dev/null")
+
+
+@pytest.mark.parametrize("format", ["pdf", "json"])
+def test_export_to_a_missing_folder_or_to_a_folder_is_refused(users, orgs, tmp_path, format):
+    document = make_document(users, orgs, state="approved")
+    args = ["export_document", str(document.pk), "--format", format, "-o"]
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(CommandError, match="Thư mục .*nowhere.* không tồn tại"):
+        call_command(*args, str(folder / "nowhere" / "out"))
+    with pytest.raises(CommandError, match="là một thư mục"):
+        call_command(*args, str(folder))
+    assert list(folder.iterdir()) == []
 
 
 def test_receipt_only_for_readers(users, orgs):

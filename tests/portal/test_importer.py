@@ -332,6 +332,28 @@ def test_adversarial_inputs_terminate_and_keep_every_word(text):
     assert missing_words(text, result) == set()
 
 
+def test_a_line_of_thousands_of_pipes_is_a_paragraph_not_a_table():
+    wide = "|" * 5000 + " chữ sau hàng rào"
+    table = "| Chỉ tiêu | " + " | ".join(f"c{n}" for n in range(49)) + " |"
+    text = f"BÁO CÁO\nkết quả\n\nĐoạn mở đầu.\n\n{wide}\n\n{table}\n"
+    result = import_text(text, "report")
+    assert missing_words(text, result) == set()
+    assert result.body_html.count("<table>") == 1  # the 50-column table is kept
+    assert result.body_html.count("<td") == 50
+    assert "|" * 5000 + " chữ sau hàng rào</p>" in result.body_html
+    assert "Dòng 6: dòng có hơn 50 cột nên được giữ thành đoạn văn" in result.report
+
+
+@pytest.mark.parametrize("period", ["THÁNG 02 NĂM 9999", "THÁNG 02 NĂM 0001", "THÁNG 13/2024"])
+def test_a_bulletin_period_outside_1900_2100_is_ignored_and_reported(period):
+    result = import_text(f"BẢN TIN\nTHÔNG TIN SINH HOẠT CHI BỘ {period}\n\nĐoạn.\n", "bulletin")
+    assert (result.period_month, result.period_year) == (None, None)
+    assert (
+        f"Kỳ bản tin '{period}' không hợp lệ (tháng 1–12, năm 1900–2100) nên không được dùng"
+        in result.report
+    )
+
+
 @pytest.mark.parametrize("kind", [*KINDS, "unknown", ""])
 def test_odd_kinds_and_empty_text(kind):
     for text in ("", "\n\n", "BÁO CÁO", "Nơi nhận:", "PHỤ LỤC", "|", "⁽"):

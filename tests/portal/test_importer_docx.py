@@ -31,6 +31,7 @@ from portal.models import Document
 from portal.rendering.data import PrintData
 from portal.rendering.docx import render_docx
 from portal.sanitize import sanitize_html
+from portal.services.imports import document_import
 from tests.portal.test_importer import SEED_KINDS, result_text, seed, words
 
 SEED_NAMES = sorted(SEED_KINDS)
@@ -315,6 +316,46 @@ def test_word_numbering_that_skips_is_reported_with_its_paragraph():
     assert "Đoạn 4: số thứ tự 'III' không liền sau 'I' (thiếu II)" in result.report
 
 
+def huge_start_document(document) -> None:
+    """A list whose levels start at absurd numbers, as a hostile .docx may declare."""
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="91">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1000000000000"/><w:numFmt w:val="upperRoman"/>'
+            '<w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="200000000"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="%2)"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="-5"/><w:numFmt w:val="upperLetter"/>'
+            '<w:lvlText w:val="%3."/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/>'
+            '<w:lvlOverride w:ilvl="2"><w:startOverride w:val="99999999999"/></w:lvlOverride>'
+            "</w:num>"
+        )
+    )
+    numbered(document.add_paragraph("MỞ ĐẦU"), 0, num_id=91)
+    for index in range(20):
+        numbered(document.add_paragraph(f"ý số {index}"), 1, num_id=91)
+    numbered(document.add_paragraph("Mục con"), 2, num_id=91)
+    numbered(document.add_paragraph("KẾT LUẬN"), 0, num_id=91)
+
+
+def test_list_numbers_starting_at_huge_values_are_capped():
+    result = import_docx(word_file(huge_start_document), "report")
+    assert "MMMMMMMMMM. MỞ ĐẦU" in result.body_html
+    assert "MMMMMMMMMMI. KẾT LUẬN" in result.body_html
+    for index in range(20):
+        label = re.search(rf"(\S+) ý số {index}\b", result.body_html).group(1)
+        assert label.endswith(")") and len(label) <= 40, label
+    assert re.search(r"\b[A-Z]{1,40}\. Mục con", result.body_html)
+
+
 def test_bold_and_italic_runs_are_kept_and_numbers_leave_the_bold():
     def build(document):
         heading = document.add_paragraph()
@@ -357,6 +398,19 @@ def test_table_without_header_row_and_with_merged_cells():
     assert "Bảng 1, hàng 1: bảng không có dòng tiêu đề chuẩn (|---|); mọi dòng là dữ liệu" in (
         result.report
     )
+
+
+def test_a_word_table_wider_than_50_columns_becomes_paragraphs():
+    def build(document):
+        table = document.add_table(rows=2, cols=60)
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                cell.text = f"ô{r}x{c}"
+
+    result = import_docx(word_file(build), "report")
+    assert "<table>" not in result.body_html and "---" not in result.body_html
+    assert "<p>ô0x0</p>" in result.body_html and "<p>ô1x59</p>" in result.body_html
+    assert "Bảng có 60 cột (quá 50): chữ của từng ô được nhập thành đoạn văn" in result.report
 
 
 def test_footnote_in_a_table_cell_and_manual_superscript_notes():
@@ -505,6 +559,8 @@ def test_a_doctype_in_a_part_is_refused():
     assert result.report == [
         "Tệp Word có khai báo DTD không hợp lệ; không nhập được. Không có nội dung nào được nhập."
     ]
+    with pytest.raises(ImportRefused, match="DTD"):
+        import_upload(blob, "report")  # an upload is refused, not made an empty draft
 
 
 # -- bad bytes -----------------------------------------------------------------------------
@@ -562,6 +618,25 @@ def test_uploads_that_are_neither_text_nor_docx_are_refused(data, message):
         detect_format(data)
     with pytest.raises(ImportRefused):
         import_upload(data, "report")
+
+
+def half_document_xml(blob: bytes) -> bytes:
+    """The .docx with its word/document.xml cut in the middle (a damaged file)."""
+    return replace_part(blob, "word/document.xml", lambda xml: xml[: len(xml) // 2])
+
+
+def test_a_docx_whose_document_xml_is_unreadable_is_refused(tree):
+    blob = half_document_xml(word_file(lambda document: document.add_paragraph("Chữ.")))
+    with pytest.raises(ImportRefused, match=re.escape("Tệp Word bị hỏng")):
+        detect_format(blob)
+    with pytest.raises(ImportRefused, match=re.escape("Tệp Word bị hỏng")):
+        import_upload(blob, "report")
+    organisations, users = tree
+    with pytest.raises(ImportRefused):
+        document_import(data=blob, kind="report", issuer=organisations["hp"], actor=users["admin"])
+    assert Document.objects.count() == 0
+    result = import_docx(blob, "report")  # the importer alone still never raises
+    assert result.body_html == "" and result.report
 
 
 def test_zip_bomb_is_refused_by_declared_size():
@@ -683,6 +758,26 @@ def test_import_form_refuses_other_files_with_400(client, users, orgs):
     )
     assert response.status_code == 400
     assert "Word 97-2003 (.doc)" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_import_form_and_command_refuse_a_damaged_docx(client, users, orgs, tmp_path):
+    blob = half_document_xml(render_docx(seed_pair(GUIDANCE)[2]))
+    client.force_login(users["doson.editor"])
+    response = client.post(
+        reverse("portal:document_import"),
+        {
+            "kind": "guidance",
+            "issuer": orgs["doson-btg"].pk,
+            "file": SimpleUploadedFile("hong.docx", blob),
+        },
+    )
+    assert response.status_code == 400
+    assert "Tệp Word bị hỏng" in response.content.decode()
+    path = tmp_path / "hong.docx"
+    path.write_bytes(blob)
+    with pytest.raises(CommandError, match="Tệp Word bị hỏng"):
+        call_command("import_document", str(path), "--kind", "guidance", "--issuer", "hbt-btg")
     assert Document.objects.count() == 0
 
 

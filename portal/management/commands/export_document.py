@@ -29,9 +29,10 @@ class Command(BaseCommand):
         )
         if document is None:
             raise CommandError(f"Không có văn bản số {id}.")
+        target = _target(output)
         if format == "json":
             data = json.dumps(document_as_data(document), ensure_ascii=False, indent=2)
-            Path(output).write_text(data + "\n", encoding="utf-8")
+            _write(target, (data + "\n").encode("utf-8"))
             self.stdout.write(f"Đã ghi {output} (dữ liệu có cấu trúc).")
             return
         revision = document.approved_revision
@@ -44,5 +45,24 @@ class Command(BaseCommand):
             revision = revision or document.current_revision
             data = render_document_files(document, revision, formats=(format,))[format]
             origin = "bản vừa tạo"
-        Path(output).write_bytes(data)
+        _write(target, data)
         self.stdout.write(f"Đã ghi {output} ({len(data)} byte, {origin}).")
+
+
+def _target(output: str) -> Path:
+    """The output path, refused before any rendering when it cannot be a new or old file."""
+    target = Path(output)
+    if target.is_dir():
+        raise CommandError(
+            f"{output} là một thư mục; hãy ghi đường dẫn tệp, ví dụ {target / 'van-ban.pdf'}."
+        )
+    if not target.parent.is_dir():
+        raise CommandError(f"Thư mục {target.parent} không tồn tại; hãy tạo thư mục trước.")
+    return target
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp {target}: {exc.strerror or exc}.") from exc

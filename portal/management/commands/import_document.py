@@ -1,5 +1,6 @@
 """import_document: a .txt (UTF-8) or .docx file becomes a new draft."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = (
         "Imports one file, UTF-8 text or Word .docx (told apart by content), as a draft of "
         "the issuing department; prints the import report, and last the new document's id "
-        "and URL."
+        "and URL. Files over settings.IMPORT_MAX_BYTES are refused unread."
     )
 
     def add_arguments(self, parser):
@@ -26,14 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="default: an editor of the issuer")
 
     def handle(self, *args, path: str, kind: str, issuer: str, username: str | None, **options):
+        _check_argument("--issuer", issuer)
+        if username is not None:
+            _check_argument("--as", username)
         organisation = Organisation.objects.filter(code=issuer).first()
         if organisation is None:
             raise CommandError(f"Không có tổ chức mã {issuer!r}.")
         actor = self._actor(organisation, username)
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Không đọc được tệp {path}: {exc}") from exc
+        data = _read(path, settings.IMPORT_MAX_BYTES)
         try:
             document, notes = document_import(
                 data=data, kind=kind, issuer=organisation, actor=actor
@@ -61,3 +62,28 @@ class Command(BaseCommand):
         if membership is None:
             raise CommandError(f"{organisation.name} chưa có chuyên viên; hãy chỉ rõ --as.")
         return membership.user
+
+
+def _check_argument(option: str, value: str) -> None:
+    """Refuse a value that is not clean UTF-8 text (the database would raise on it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CommandError(f"Giá trị {option} không hợp lệ: không phải chữ UTF-8.") from exc
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise CommandError(f"Giá trị {option} không hợp lệ: có ký tự điều khiển.")
+
+
+def _read(path: str, limit: int) -> bytes:
+    """The file's bytes; its size is checked before reading (settings.IMPORT_MAX_BYTES)."""
+    too_big = f"Tệp {path} quá lớn để nhập (tối đa {limit} byte)."
+    try:
+        with Path(path).open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise CommandError(too_big)
+            data = handle.read(limit + 1)  # a device or a growing file may say size 0
+    except OSError as exc:
+        raise CommandError(f"Không đọc được tệp {path}: {exc}") from exc
+    if len(data) > limit:
+        raise CommandError(too_big)
+    return data
