@@ -142,8 +142,8 @@ def indicator_headers(document: Document) -> list[str]:
         "Đơn vị tính",
         f"Kế hoạch năm {report.year}",
         f"Ước thực hiện {period}",
-        f"{period.capitalize()} so với cùng kỳ (%)",
-        f"{period.capitalize()} so với kế hoạch năm {report.year} (%)",
+        f"Q{period[1:]} so với cùng kỳ (%)",  # not capitalize(): it would lower "I" to "i"
+        f"Q{period[1:]} so với kế hoạch năm {report.year} (%)",
     ]
 
 

@@ -611,6 +611,21 @@ def appendix_text(pdf: bytes, tmp_path) -> str:
     return text[text.index("PHỤ LỤC") :]
 
 
+def test_appendix_headers_keep_the_roman_quarter_in_capitals(users, orgs):
+    from guidance.selectors import indicator_headers
+
+    document = make_report(users, orgs, quarter=2)
+    headers = indicator_headers(document)
+    assert headers[4:] == [
+        "Ước thực hiện quý II/2023",
+        "Quý II/2023 so với cùng kỳ (%)",
+        "Quý II/2023 so với kế hoạch năm 2023 (%)",
+    ]
+    word = docx.Document(io.BytesIO(render_docx(print_data_for(document))))
+    cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
+    assert "Quý II/2023 so với cùng kỳ (%)" in cells
+
+
 @needs_poppler
 def test_report_pdf_prints_the_indicator_table_from_the_data(seed_report, users, tmp_path):
     report_indicators_sync(document=seed_report, revision=seed_report.current_revision)
