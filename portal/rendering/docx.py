@@ -749,11 +749,9 @@ class _DocxWriter:
         if data.recipients:
             self._paragraph(
                 left,
-                "Nơi nhận:",
+                "Nơi nhận:",  # the Party's label: 14 pt, upright, underlined
                 align=justify_left,
-                size=Pt(12),
-                bold=True,
-                italic=True,
+                size=Pt(14),
                 underline=True,
                 line=TABLE_LINE,
             )

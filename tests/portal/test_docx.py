@@ -372,7 +372,8 @@ def test_guidance_closing_table():
     left = closing.cell(0, 0).paragraphs
     assert left[0].text == "Nơi nhận:"
     label = left[0].runs[0]
-    assert label.bold and label.italic and label.underline and label.font.size == Pt(12)
+    assert label.underline and label.font.size == Pt(14)
+    assert not label.bold and not label.italic
     assert [p.text for p in left[1:]] == [f"- {r}" for r in data.recipients]
     assert all(p.runs[0].font.size == Pt(12) for p in left[1:])
     right = [p for p in closing.cell(0, 1).paragraphs]

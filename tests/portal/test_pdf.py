@@ -223,6 +223,25 @@ def test_closing_on_last_page(guidance_pdf):
         assert s in last, s
 
 
+def test_the_closing_block_is_never_split_across_pages(tmp_path):
+    recipients = [f"Đơn vị nhận số {i}," for i in range(1, 9)] + ["Lưu VT."]
+    moved_whole = False
+    for lines in range(16, 40, 2):  # the closing walks down page 1 and over onto page 2
+        body = "".join(f"<p>Dòng nội dung số {i}.</p>" for i in range(lines))
+        data = make_guidance(body_html=body, recipients=recipients)
+        path = write(tmp_path, f"closing-{lines}.pdf", render_pdf(data))
+        pages = [page_text(path, n) for n in range(1, page_count(path) + 1)]
+
+        def page_of(text, pages=pages):
+            return next(n for n, page in enumerate(pages, start=1) if text in page)
+
+        closing = page_of("Nơi nhận:")
+        for part in ("- Lưu VT.", "K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Nguyễn Văn A"):
+            assert page_of(part) == closing, (lines, part)
+        moved_whole |= page_of(f"Dòng nội dung số {lines - 1}.") < closing
+    assert moved_whole  # at least one length pushed the whole block onto the next page
+
+
 # --- bulletin, draft, escaping ------------------------------------------------------
 
 

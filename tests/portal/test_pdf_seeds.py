@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import unicodedata
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -461,3 +462,109 @@ def test_every_word_of_the_seed_is_printed(printed, name):
     reported = words(" ".join(doc.imported.report))
     assert not (missing - reported), sorted(missing - reported)
     assert missing <= EXEMPT_BECAUSE_REPORTED.get(name, set()), sorted(missing)
+
+
+# --- typography: sizes, weights, slant, rules, read back from the PDF ----------------
+
+
+@dataclass
+class Run:
+    page: int
+    top: float
+    left: float
+    size: int
+    bold: bool
+    italic: bool
+    text: str
+
+
+_FONTSPEC_RE = re.compile(r'<fontspec id="(\d+)" size="(\d+)"')
+_TEXT_RE = re.compile(
+    r'<text top="(\d+)" left="(\d+)" width="\d+" height="\d+" font="(\d+)">(.*?)</text>'
+)
+
+
+def text_runs(path) -> list[Run]:
+    """Every text line of the PDF with its font size (pt), weight and slant (pdftohtml)."""
+    xml = run("pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1", str(path))
+    runs, sizes = [], {}
+    for number, page in enumerate(xml.split("<page ")[1:], start=1):
+        sizes.update({fid: int(size) for fid, size in _FONTSPEC_RE.findall(page)})
+        for top, left, font, inner in _TEXT_RE.findall(page):
+            text = html.unescape(re.sub(r"<[^>]+>", "", inner))
+            bold, italic = "<b>" in inner, "<i>" in inner
+            runs.append(Run(number, float(top), float(left), sizes[font], bold, italic, text))
+    return runs
+
+
+def find_run(runs: list[Run], text: str) -> Run:
+    return next(r for r in runs if r.text.strip() == text)
+
+
+def longest_rule(path, page: int, top: float, bottom: float, left: float, right: float) -> float:
+    """The longest horizontal dark run (in pt) in a box of a page, rendered at 4 px per pt."""
+    from PIL import Image
+
+    scale = 4
+    prefix = Path(str(path) + f"-p{page}")
+    run("pdftoppm", "-r", str(72 * scale), "-gray", "-png", "-singlefile", "-f", str(page),
+        "-l", str(page), str(path), str(prefix))  # fmt: skip
+    image = Image.open(f"{prefix}.png").convert("L")
+    longest = 0
+    for y in range(int(top * scale), int(bottom * scale) + 1):
+        length = 0
+        for x in range(int(left * scale), int(right * scale)):
+            length = length + 1 if image.getpixel((x, y)) < 200 else 0
+            longest = max(longest, length)
+    return longest / scale
+
+
+@pytest.mark.parametrize("name", seeds("guidance", "report"))
+def test_official_typography_of_page_one(printed, name):
+    doc = printed[name]
+    runs = [r for r in text_runs(doc.path) if r.page == 1]
+    data = doc.data
+    expected = {  # text: (size, bold, italic), from the Party format
+        data.parent_line: (14, False, False),
+        data.issuer_name: (14, True, False),
+        f"Số {data.number}": (14, False, False),
+        "ĐẢNG CỘNG SẢN VIỆT NAM": (15, True, False),
+        SEEDS[name]["date_line"]: (14, False, True),
+        data.type_name: (16, True, False),
+    }
+    for text, style in expected.items():
+        found = find_run(runs, text)
+        assert (found.size, found.bold, found.italic) == style, text
+    party = find_run(runs, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    date_line = find_run(runs, SEEDS[name]["date_line"])
+    # A rule drawn under the party name, about as long as it.
+    rule = longest_rule(doc.path, 1, party.top + 17, date_line.top - 1, party.left - 20, 560)
+    assert 150 <= rule <= 215, rule  # under the name, about as long as it (206 pt)
+    body = [r for r in runs if r.size == 14 and not r.bold and r.top > date_line.top + 60]
+    pitches = Counter(round(b.top - a.top) for a, b in zip(body, body[1:], strict=False))
+    pitches.pop(0, None)  # two runs on one line
+    assert 18 <= pitches.most_common(1)[0][0] <= 22, pitches  # the line spacing
+    left = min(r.left for r in body)
+    indents = {round(r.left - left) for r in body if r.left > left + 5}
+    assert any(25 <= i <= 32 for i in indents), indents  # first-line indent about 10 mm
+
+
+@pytest.mark.parametrize("name", seeds("guidance", "report"))
+def test_official_typography_of_the_closing(printed, name):
+    doc = printed[name]
+    runs = text_runs(doc.path)
+    label = find_run(runs, "Nơi nhận:")
+    assert (label.size, label.bold, label.italic) == (14, False, False)
+    below = (label.top + 12, label.top + 17, label.left - 5, label.left + 80)
+    assert 45 <= longest_rule(doc.path, label.page, *below) <= 65  # the label underlined
+    recipients = [r for r in runs if r.page == label.page and r.text.startswith("- ")]
+    assert recipients and all(r.size == 12 for r in recipients if r.top > label.top)
+    data = doc.data
+    signature = {
+        data.authority_line: (14, True),
+        data.signer_title: (14, False),
+        data.signer_name: (14, True),
+    }
+    for text, (size, bold) in signature.items():
+        found = find_run(runs, text)
+        assert (found.size, found.bold, found.page) == (size, bold, label.page), text
