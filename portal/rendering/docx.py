@@ -18,11 +18,13 @@ python-docx 1.2.0 has no footnotes API, so the footnotes part is added here by h
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import lxml.html
 from docx import Document
@@ -38,6 +40,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
+from PIL import ImageFont
 
 from .data import PrintData
 from .pdf import body_with_indicators, number_line, pdf_author, vietnamese_date_line
@@ -201,6 +204,45 @@ def _row_flags(row, *, header: bool = False) -> None:
     _insert_ordered(trPr, _element("w:cantSplit"), _TRPR_ORDER)
     if header:
         _insert_ordered(trPr, _element("w:tblHeader"), _TRPR_ORDER)
+
+
+# Times New Roman in the file; Tinos, shipped for the PDF, has the same advance widths.
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+HEADER_PADDING = 170  # twips (3 mm) beside the longest line of a header column
+
+
+@functools.cache
+def _font(style: str, size_pt: float) -> ImageFont.FreeTypeFont:
+    """Tinos at 20 px per point: a length measured in it is a length in twips."""
+    return ImageFont.truetype(str(FONT_DIR / f"Tinos-{style}.ttf"), round(size_pt * 20))
+
+
+def _line_twips(text: str, style: str, size_pt: float) -> int:
+    return round(_font(style, size_pt).getlength(text))
+
+
+def _header_widths(data: PrintData, total: int) -> list[int]:
+    """Column widths that keep each header line on one line when the page allows it.
+
+    Word and LibreOffice do not size a fixed table to its text as the PDF's table does:
+    with fixed 44/56 columns "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG" wrapped. The date line is
+    never wrapped; the issuer side takes what is left, at least 40 % of the width.
+    """
+    left = max(
+        _line_twips(data.parent_line.upper(), "Regular", 14),
+        _line_twips(data.issuer_name.upper(), "Bold", 14),
+        _line_twips(number_line(data.number), "Regular", 14),
+    )
+    right = max(
+        _line_twips(PARTY_NAME, "Bold", 15),
+        _line_twips(vietnamese_date_line(data.place, data.issued_on), "Italic", 14),
+    )
+    left, right = left + HEADER_PADDING, right + HEADER_PADDING
+    if left + right <= total:
+        left += (total - left - right) // 2
+    else:
+        left = max(total - right, total * 40 // 100)
+    return [left, total - left]
 
 
 def _text_width(section) -> int:
@@ -665,6 +707,7 @@ class _DocxWriter:
     def _header(self) -> None:
         data = self.data
         table, widths = self._plain_table((44, 56))
+        widths = _header_widths(data, sum(widths))
         center = WD_ALIGN_PARAGRAPH.CENTER
         row = table.add_row()
         left = _CellSink(row.cells[0])

@@ -506,6 +506,20 @@ def test_libreoffice_converts(converted, name):
 
 @needs_soffice
 @pytest.mark.parametrize("name", [REPORT, GUIDANCE])
+def test_libreoffice_keeps_each_header_line_on_one_line(converted, name):
+    data, pdf, _, _ = converted[name]
+    first = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    lines = [" ".join(line.split()) for line in first.splitlines()]
+    for text in (data.parent_line, "ĐẢNG CỘNG SẢN VIỆT NAM", f"Số {data.number}",
+                 vietnamese_date_line(data.place, data.issued_on)):  # fmt: skip
+        assert any(text in line for line in lines), (text, lines[:8])
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", [REPORT, GUIDANCE])
 def test_libreoffice_pdf_has_every_body_word(converted, name):
     data, pdf, _, _ = converted[name]
     assert pdf.is_file()
