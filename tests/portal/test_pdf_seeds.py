@@ -568,3 +568,15 @@ def test_official_typography_of_the_closing(printed, name):
     for text, (size, bold) in signature.items():
         found = find_run(runs, text)
         assert (found.size, found.bold, found.page) == (size, bold, label.page), text
+
+
+@pytest.mark.parametrize("name", seeds("bulletin"))
+def test_bulletin_bookmarks_follow_its_sections_for_reading_on_a_phone(printed, name):
+    doc = printed[name]
+    xml = run("pdftohtml", "-xml", "-i", "-stdout", str(doc.path))
+    bookmarks = [html.unescape(t) for t in re.findall(r"<item page=\"\d+\">(.*?)</item>", xml)]
+    headings = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split())
+        for _level, inner in re.findall(r"<h([2-5])[^>]*>(.*?)</h\1>", doc.data.body_html, re.S)
+    ]
+    assert bookmarks and bookmarks == headings  # a phone's PDF viewer lists the sections
