@@ -1,6 +1,8 @@
 # ruff: noqa: E501 -- one organisation per line reads as a table
 """The demo's organisation tree and users: two cities, three districts, cells."""
 
+from datetime import date
+
 from portal.models import Organisation
 
 C, D, G, CELL = (
@@ -43,12 +45,13 @@ USERS = [
     ("ngoquyen.secretary", "ngoquyen-maytho-cb1", "reader"),
 ]
 
-# seed file, kind, issuer code, username importing it
+# seed file, kind, issuer code, username importing it, the day it was issued on paper (the
+# seeds do not say; a day of the period each one covers, so that the demo reads true)
 SEEDS = [
-    ("bulletin-2024-02-doson.txt", "bulletin", "doson-btg", "doson.editor"),
-    ("bulletin-2024-12-doson.txt", "bulletin", "doson-btg", "doson.editor"),
-    ("guidance-2024-haibatrung.txt", "guidance", "hbt-btg", "hbt.editor"),
-    ("report-2023-q1-haiphong.txt", "report", "hp", "admin"),
+    ("bulletin-2024-02-doson.txt", "bulletin", "doson-btg", "doson.editor", date(2024, 2, 2)),
+    ("bulletin-2024-12-doson.txt", "bulletin", "doson-btg", "doson.editor", date(2024, 12, 2)),
+    ("guidance-2024-haibatrung.txt", "guidance", "hbt-btg", "hbt.editor", date(2024, 1, 5)),
+    ("report-2023-q1-haiphong.txt", "report", "hp", "admin", date(2023, 3, 24)),
 ]
 
 DEMO_PASSWORD = "portal-demo"

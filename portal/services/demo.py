@@ -63,7 +63,7 @@ def demo_load() -> dict[str, int]:
     """Create the demo tree, users and published seed documents that are not there yet."""
     by_code, users = demo_tree_load()
     imported = 0
-    for filename, kind, issuer_code, username in SEEDS:
+    for filename, kind, issuer_code, username, issued_on in SEEDS:
         text = (SEED_DIR / filename).read_text(encoding="utf-8")
         issuer = by_code[issuer_code]
         reason = f"Dữ liệu mẫu: văn bản đã ban hành trên giấy, nhập từ {filename}."
@@ -74,6 +74,7 @@ def demo_load() -> dict[str, int]:
             document=document,
             actor=users[username],
             reason=reason,
+            issued_on=issued_on,
         )
         imported += 1
     return {

@@ -1,5 +1,7 @@
 """Transitions of the review workflow; each writes its append-only event in one transaction."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -85,12 +87,12 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
     return document
 
 
-def _freeze_and_render(document: Document) -> None:
+def _freeze_and_render(document: Document, day: date | None = None) -> None:
     """Freeze the current revision, take a number, queue the rendering of that revision."""
-    today = timezone.localdate()
+    day = day or timezone.localdate()
     document.approved_revision = document.current_revision
-    document.number = register_issue_number(document=document, day=today)
-    document.issued_on = today
+    document.number = register_issue_number(document=document, day=day)
+    document.issued_on = day
     # The task row is written in this transaction: a worker sees it only once approved.
     render_revision.enqueue(document.approved_revision_id)
 
@@ -136,12 +138,18 @@ def document_publish(*, document: Document, actor) -> Document:
 
 
 @transaction.atomic
-def document_publish_imported(*, document: Document, actor, reason: str) -> Document:
-    """Record an already issued paper document as published, with an event saying so."""
+def document_publish_imported(
+    *, document: Document, actor, reason: str, issued_on: date | None = None
+) -> Document:
+    """Record an already issued paper document as published, with an event saying so.
+
+    ``issued_on``: the day it was issued on paper (today when unknown); its number is taken
+    from the register of that day's Party term.
+    """
     document = _locked(document)
     previous = document.status
     document.status, document.published_at = Status.PUBLISHED, timezone.now()
-    _freeze_and_render(document)
+    _freeze_and_render(document, issued_on)
     document.save()
     _event(document, actor, "publish_imported", previous, reason)
     references_sync(document=document, revision=document.approved_revision)

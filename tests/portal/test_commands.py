@@ -1,6 +1,7 @@
 """Management commands: load_demo, import_document, export_document."""
 
 import subprocess
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -33,6 +34,11 @@ def test_load_demo_is_idempotent_and_publishes_the_seeds(db, settings, tmp_path)
     assert {"hp", "hp-btg", "doson-btg", "ngoquyen-btg", "hn-btg", "hbt-btg"} <= codes
     guidance = Document.objects.get(kind="guidance")
     assert guidance.issuer.code == "hbt-btg" and guidance.number == "1-HD/BTGQU"
+    # Dated as issued on paper, in the period each seed covers, not on the day of loading.
+    issued = dict(Document.objects.values_list("kind", "issued_on").filter(kind="report"))
+    assert issued == {"report": date(2023, 3, 24)}
+    february = Document.objects.get(bulletin__period_month=2, bulletin__period_year=2024)
+    assert february.issued_on == date(2024, 2, 2)
     assert not guidance.approved_revision.pdf  # rendered by the worker, not by the command
     run_tasks()
     guidance.approved_revision.refresh_from_db()
