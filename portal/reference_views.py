@@ -50,11 +50,30 @@ class PropagandaFilterForm(forms.Form):
         empty_label=gettext_lazy("Tất cả"),
     )
 
-    def __init__(self, *args, issuers, **kwargs):
+    cited_issuer = forms.ChoiceField(
+        label=gettext_lazy("Cơ quan ban hành văn bản được tuyên truyền"), required=False
+    )
+
+    def __init__(self, *args, issuers, cited_issuers: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers
+        self.fields["cited_issuer"].choices = [("", _("Tất cả")), *cited_issuers]
         self.fields["start"].widget.input_type = "month"
         self.fields["end"].widget.input_type = "month"
+
+
+def _cited_issuers(citations) -> list[tuple[str, str]]:
+    """The issuing bodies of the cited documents, by their code in the number ("TW", "CP"),
+    each named by the bodies the texts give for it ("TW — Ban Bí thư, Bộ Chính trị")."""
+    names: dict[str, set[str]] = {}
+    pairs = citations.values_list("cited__issuer_code", "cited__issued_by").distinct()
+    for code, issued_by in pairs:
+        if code:
+            names.setdefault(code, set()).update([issued_by] if issued_by else [])
+    return [
+        (code, f"{code} — {', '.join(sorted(names[code]))}" if names[code] else code)
+        for code in sorted(names)
+    ]
 
 
 @login_required
@@ -70,7 +89,9 @@ def propaganda(request):
         )
     citations = citations_visible_to(request.user)
     issuers = Organisation.objects.filter(pk__in=citations.values("document__issuer_id"))
-    form = PropagandaFilterForm(request.GET or None, issuers=issuers)
+    form = PropagandaFilterForm(
+        request.GET or None, issuers=issuers, cited_issuers=_cited_issuers(citations)
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data["start"] is not None:
@@ -79,6 +100,8 @@ def propaganda(request):
             citations = citations.filter(period__lte=data["end"])
         if data["issuer"] is not None:
             citations = citations.filter(document__issuer=data["issuer"])
+        if data["cited_issuer"]:
+            citations = citations.filter(cited__issuer_code=data["cited_issuer"])
     context = {"form": form, "rows": cited_rows(citations)}
     return render(request, "references/propaganda.html", context)
 

@@ -561,6 +561,20 @@ def test_propaganda_filters_by_period_and_issuer(client, users, seeded):
     assert "Chỉ thị số 35-CT/TW" in page and "Nghị quyết số 12-NQ/TW" not in page
 
 
+def test_propaganda_filters_by_the_body_that_issued_the_cited_document(client, users, seeded):
+    client.force_login(users["hp.approver"])
+    url = reverse("portal:propaganda")
+    page = client.get(url).content.decode()
+    assert '<option value="CP">CP — Chính phủ</option>' in page
+    page = client.get(url, {"cited_issuer": "CP"}).content.decode()
+    assert "Nghị quyết số 117/NQ-CP" in page and "Chỉ thị số 35-CT/TW" not in page
+    page = client.get(url, {"cited_issuer": "TW"}).content.decode()
+    assert "Chỉ thị số 35-CT/TW" in page and "Nghị quyết số 117/NQ-CP" not in page
+    refused = client.get(url, {"cited_issuer": "\x00<script>"})
+    assert refused.status_code == 200
+    assert 'class="refusal"' in refused.content.decode()
+
+
 def test_months_are_the_bulletin_month_the_report_quarter_else_the_issue_date(users, seeded):
     Document.objects.filter(pk=seeded["hbt"].pk).update(issued_on=date(2024, 1, 5))
     periods = {c.document_id: period_label(c.period) for c in citations_visible_to(users["admin"])}
@@ -599,8 +613,8 @@ def test_propaganda_queries_do_not_grow_with_citations(
 ):
     _many_citations(users, orgs, count)
     client.force_login(users["doson.editor"])
-    # user, memberships, citations, issuers of the filter
-    with django_assert_max_num_queries(4):
+    # user, memberships, citations, issuers of the filter, issuing bodies of the cited
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("portal:propaganda"), {"start": "2000-01"})
     assert response.content.decode().count('class="doc-row cited-row"') == count
 
