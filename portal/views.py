@@ -289,7 +289,7 @@ def document_autosave_new(request, kind: str):
 def document_autosave(request, pk: int):
     document, editable = _document_to_save(request, pk)
     if not editable:
-        return _autosave_refused(str(STATE_CHANGED), status=409)
+        return _autosave_refused(str(STATE_CHANGED), status=409, stop=True)
     form = _edit_form(request, document)
     if not form.is_valid():
         return _autosave_invalid(form)
@@ -305,8 +305,8 @@ def document_autosave(request, pk: int):
         ) % {"user": exc.current.author.username, "number": exc.current.number,
              "kept": exc.kept.number}  # fmt: skip
         return _autosave_refused(message, status=409, conflict=True)
-    except ValidationError as exc:
-        return _autosave_refused(" ".join(exc.messages), status=409)
+    except ValidationError as exc:  # submitted between the check and the save
+        return _autosave_refused(" ".join(exc.messages), status=409, stop=True)
     return _autosaved(document, revision)
 
 

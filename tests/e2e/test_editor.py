@@ -233,3 +233,26 @@ def test_two_editors_of_one_draft_nobody_loses_text(browser, live_server):
     assert "Đoạn của biên tập viên thứ hai." in final
     assert "Đoạn của biên tập viên thứ nhất." in final
     shot(other, "editor-7-conflict-resolved")
+
+
+def test_a_draft_submitted_from_another_tab_stops_autosave_and_keeps_the_text(browser, live_server):
+    from portal.services.workflow import document_submit
+
+    orgs, users = demo_tree_load()
+    document = make_document(users, orgs)
+    editor = login(browser, live_server, "doson.editor")
+    _open_editor(editor, f"{live_server.url}/van-ban/{document.pk}/sua/")
+    _type_at_end(editor, "Đoạn đang gõ dở khi văn bản được trình.")
+    document_submit(document=document, actor=users["doson.editor"])  # another tab
+    editor.evaluate("window.portalEditor.autosave()")
+    status = editor.locator("#autosave-status")
+    expect(status).to_contain_text("vừa được trình hoặc phê duyệt")
+    _type_at_end(editor, "Gõ thêm.")
+    requests = []
+    editor.on("request", lambda request: requests.append(request.url))
+    editor.evaluate("window.portalEditor.autosave()")
+    assert not [url for url in requests if "tu-dong-luu" in url]  # autosave has stopped
+    expect(editor.locator(".ck-editor__editable")).to_contain_text("Đoạn đang gõ dở")
+    shot(editor, "editor-8-submitted-meanwhile")
+    document.refresh_from_db()
+    assert document.current_revision.number == 1

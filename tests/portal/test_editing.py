@@ -393,6 +393,7 @@ def test_a_save_after_the_draft_was_submitted_gives_the_page_back(client, users,
     autosave = client.post(reverse("portal:document_autosave", args=[document.pk]), typed)
     assert autosave.status_code == 409
     assert "Nội dung bạn gõ vẫn còn trên trang" in autosave.json()["error"]
+    assert autosave.json()["stop"] is True  # the page stops autosaving
     document.refresh_from_db()
     assert document.current_revision.number == 1
     # Others still get 403 or 404 as before, and a GET of the edit page stays refused.

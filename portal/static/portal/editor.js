@@ -186,7 +186,8 @@
               say(payload.message, "ok");
             } else {
               say(payload.error || form.dataset.failedText + " (" + response.status + ")", "error");
-              if (payload.conflict || response.status === 403 || response.status === 404) stopped = true;
+              // A conflict, a document submitted meanwhile, no right: saving again cannot help.
+              if (payload.conflict || payload.stop || response.status === 403 || response.status === 404) stopped = true;
             }
           });
         })
