@@ -52,8 +52,12 @@ def xml_safe(text: str) -> str:
 
 
 def sanitize_html(html: str) -> str:
-    """Return the body with only allowed tags, attributes, classes and URL schemes."""
-    return nh3.clean(
+    """Return the body with only allowed tags, attributes, classes and URL schemes.
+
+    ``xml_safe`` runs on the result too: the cleaner turns character references such as
+    ``&#11;`` back into the characters themselves.
+    """
+    cleaned = nh3.clean(
         xml_safe(html),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
@@ -63,3 +67,4 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return xml_safe(cleaned)

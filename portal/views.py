@@ -416,9 +416,11 @@ def image_upload(request):
         return _upload_error(_("Ảnh quá lớn."))
     try:
         with Image.open(upload) as image:
+            if image.width * image.height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+                raise Image.DecompressionBombError(image.size)
             image.verify()
             extension = IMAGE_FORMATS.get(image.format or "")
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return _upload_error(_("Ảnh có quá nhiều điểm ảnh; hãy thu nhỏ ảnh rồi tải lại."))
     except (UnidentifiedImageError, OSError, ValueError):
         extension = None

@@ -41,6 +41,7 @@ def test_sanitizer_keeps_the_document_structure():
 
 def test_characters_xml_cannot_hold_are_removed_from_bodies_and_fields(users, orgs):
     assert sanitize_html("<p>a\x01b\x0bc\ufffed</p>") == "<p>ab cd</p>"
+    assert sanitize_html("<p>Dòng&#11;hai&#1;&#xFFFF;</p>") == "<p>Dòng hai</p>"  # as references
     document = make_document(users, orgs)
     revision = document_update(
         document=document,
