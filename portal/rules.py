@@ -48,6 +48,8 @@ def has_edited(user, document: Document) -> bool:
         return True
     if any(revision.author_id == user.pk for revision in document.revisions.all()):
         return True
+    if getattr(document, "viewer_id", None) == user.pk:  # read with the list's query
+        return document.viewer_changed
     return document.events.filter(actor_id=user.pk, action__in=CONTENT_ACTIONS).exists()
 
 

@@ -1,13 +1,13 @@
 """Reads that cross relations, scoped to the user, with their joins applied."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles
-from portal.models import Document, Membership, Revision
-from portal.rules import ACTIONS
+from portal.models import Document, Membership, Revision, WorkflowEvent
+from portal.rules import ACTIONS, CONTENT_ACTIONS
 
 STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
 
@@ -41,9 +41,19 @@ def _scoped(user) -> QuerySet[Document]:
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
-    """Documents the user may open, with what list pages and rules need already joined."""
-    return _scoped(user).prefetch_related(
-        Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id"))
+    """Documents the user may open, with what list pages and rules need already joined:
+    the revisions' authors, and whether this user changed each document (four-eyes)."""
+    changed = WorkflowEvent.objects.filter(
+        document=OuterRef("pk"), actor_id=user.pk, action__in=CONTENT_ACTIONS
+    )
+    return (
+        _scoped(user)
+        .prefetch_related(
+            Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id"))
+        )
+        .annotate(
+            viewer_id=Value(user.pk, output_field=IntegerField()), viewer_changed=Exists(changed)
+        )
     )
 
 

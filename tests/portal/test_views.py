@@ -416,3 +416,21 @@ def test_the_admin_signs_in_through_the_rate_limited_login(client, users):
     assert client.get("/quan-tri/").status_code == 200
     client.force_login(users["doson.editor"])
     assert client.get("/quan-tri/login/").status_code == 403  # signed in, but not staff
+
+
+def test_the_inbox_runs_the_same_queries_for_2_and_6_documents_awaiting(client, users, orgs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["hp.approver"])
+    counts = []
+    for more in (2, 4):
+        for _ in range(more):
+            make_document(users, orgs, state="forwarded")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("portal:document_list"))
+        counts.append(len(queries))
+    content = page.content.decode()
+    awaiting = content[content.index('id="awaiting"') :].split("</ul>", 1)[0]
+    assert awaiting.count("<li") == 6  # all six wait for the approver
+    assert counts[0] == counts[1], counts
