@@ -110,24 +110,30 @@ def _guidance_numbered(document: Document, reference: Reference) -> Document | N
 
 
 def _based_on_sync(*, document: Document, text: str, references: list[Reference]) -> None:
-    """Link a guidance to the higher guidance its text is based on, when that one is here."""
-    if document.kind != Document.Kind.GUIDANCE:
+    """Link a guidance to the higher guidance its text is based on, when that one is here;
+    unlink it when the text no longer names one that is."""
+    record = kind_record(document) if document.kind == Document.Kind.GUIDANCE else None
+    if record is None:
         return
-    record = kind_record(document)
-    for reference in references:
-        if record is None or not is_based_on(text, reference):
-            continue
-        higher = _guidance_numbered(document, reference)
-        if higher is not None:
-            if record.based_on_id != higher.pk:
-                record.based_on = higher
-                record.save(update_fields=["based_on"])
-            return
+    bases = (
+        _guidance_numbered(document, reference)
+        for reference in references
+        if is_based_on(text, reference)
+    )
+    higher = next((found for found in bases if found is not None), None)
+    if record.based_on_id != (higher.pk if higher else None):
+        record.based_on = higher
+        record.save(update_fields=["based_on"])
 
 
 def _lower_guidance_sync(document: Document) -> None:
-    """Link the guidance already based on this one's number to it, now that it has one."""
-    if document.kind != Document.Kind.GUIDANCE or not document.number:
+    """Link the guidance already based on this one's number to it, now that it has one: only
+    guidance issued within this one's audience (never a neighbouring district's)."""
+    if (
+        document.kind != Document.Kind.GUIDANCE
+        or not document.number
+        or document.status not in _TRUSTED
+    ):
         return
     guidance_model = KINDS[Document.Kind.GUIDANCE].model
     key = normalise_number(document.number)
@@ -135,7 +141,7 @@ def _lower_guidance_sync(document: Document) -> None:
         basis=True,
         cited__key=key,
         document__kind=Document.Kind.GUIDANCE,
-        document__issuer__path__startswith=f"/{document.issuer.ancestor_ids[0]}/",
+        document__issuer__path__startswith=document.audience.path,
     ).values("document_id")
     guidance_model.objects.filter(document_id__in=lower_ids, based_on__isnull=True).exclude(
         document_id=document.pk

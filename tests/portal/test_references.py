@@ -410,6 +410,32 @@ def test_a_neighbour_districts_guidance_is_never_the_basis(users, orgs):
     assert lower.guidance.based_on == own
 
 
+def test_a_neighbours_guidance_approved_later_is_not_linked_either(users, orgs):
+    lower = _based_on_text(
+        users, orgs, issuer="doson-btg", editor="doson.editor", number="1-HD/BTGQU"
+    )
+    neighbour = _city_guidance(
+        users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor", number="1-HD/BTGQU"
+    )
+    references_sync(document=neighbour, revision=neighbour.current_revision)  # as on approval
+    lower.guidance.refresh_from_db()
+    assert lower.guidance.based_on is None
+
+
+def test_a_guidance_no_longer_based_on_another_is_unlinked(users, orgs):
+    higher = _city_guidance(users, orgs)
+    lower = _based_on_text(
+        users, orgs, issuer="hbt-btg", editor="hbt.editor", number="127-HD/BTGTU"
+    )
+    assert lower.guidance.based_on == higher
+    revision = document_update(
+        document=lower, actor=users["hbt.editor"], title="x", body_html="<p>Tự làm.</p>"
+    )
+    references_sync(document=lower, revision=revision)
+    lower.guidance.refresh_from_db()
+    assert lower.guidance.based_on is None
+
+
 def test_a_draft_carrying_the_number_is_not_the_basis(users, orgs):
     higher = _city_guidance(users, orgs)
     Document.objects.filter(pk=higher.pk).update(status=Document.Status.DRAFT)
