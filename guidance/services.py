@@ -141,10 +141,19 @@ def _restore_pulled(report: Report, pulled: list, by_key: dict) -> None:
     """Put back the rows pulled from the districts, each under the row it belongs to.
 
     A district's row whose indicator left the table is not put back: it is a copy of that
-    district's report and comes back with the next pull.
+    district's report and comes back with the next pull. A row the pull added that the
+    table now has too is not put back twice: the table's row takes its place (and its
+    summed figures, when the table leaves them blank).
     """
     position = report.indicators.count()
     for parent_key, row in pulled:
+        in_table = by_key.get(indicator_key(row)) if parent_key is None else None
+        if in_table is not None:
+            if not has_figures(in_table):
+                for name in FIGURES:
+                    setattr(in_table, name, getattr(row, name))
+                in_table.save()
+            continue
         parent = by_key.get(parent_key) if parent_key is not None else None
         if parent_key is not None and parent is None:
             continue

@@ -152,6 +152,28 @@ def test_editing_the_city_table_after_a_pull_keeps_the_pulled_rows(users, distri
     assert positions == list(range(1, len(lines) + 1))
 
 
+def test_a_pulled_row_the_table_then_gains_is_not_printed_twice(users, districts, city):
+    from portal.services.documents import document_update
+    from tests.guidance.test_indicators import appendix_html
+
+    report_indicators_pull(document=city, actor=users["hp.editor"])
+    jobs = ("3", "Số lao động được giải quyết việc làm", "Lượt người", "", "", "", "")
+    document_update(
+        document=city,
+        actor=users["hp.editor"],
+        title=city.title,
+        body_html=appendix_html((*CITY_ROWS, jobs)),
+    )
+    rows = Indicator.objects.filter(report_id=city.pk, name=jobs[1])
+    assert rows.count() == 1
+    assert rows.get().estimate == Decimal("1300")  # the pulled sum fills the blank row
+    assert rows.get().table_cells is not None
+    names = [line.indicator.name for line in indicator_lines(city)]
+    assert len(names) == len(set(names)) == 7  # each indicator and district row once
+    positions = [line.indicator.position for line in indicator_lines(city)]
+    assert positions == list(range(1, len(positions) + 1))
+
+
 def test_sums_too_large_to_store_exactly_are_refused_by_name(users, orgs, city):
     huge = (("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "", "600.000.000.000", "", ""),)
     make_report(users, orgs, rows=huge, state="approved")
@@ -222,3 +244,20 @@ def test_readers_of_the_city_report_do_not_see_the_district_figures(client, user
     client.force_login(users["hp.approver"])
     assert doson.number in client.get(url).content.decode()
     assert url in client.get(reverse("guidance:indicator_list", args=[city.pk])).content.decode()
+
+
+def test_the_migration_tells_table_rows_from_rows_the_pull_added(users, districts, city):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("guidance.migrations.0003_indicator_table_cells")
+    report_indicators_pull(document=city, actor=users["hp.editor"])
+    rows = Indicator.objects.filter(report_id=city.pk)
+    before = {row.pk: row.table_cells for row in rows}
+    rows.update(table_cells={"as": "before the migration"})
+    Indicator.objects.filter(report_id=city.pk, source_report__isnull=False).update(
+        table_cells=None
+    )
+    migration.mark_where_rows_come_from(apps, None)
+    assert {row.pk: row.table_cells for row in rows.all()} == before
