@@ -181,6 +181,7 @@ class WorkflowEvent(models.Model):
         PUBLISH_IMPORTED = "publish_imported", _("Ghi nhận văn bản đã ban hành")
         RENDER = "render", _("Tạo bản PDF và Word")
         RENDER_FAILED = "render_failed", _("Không tạo được bản in")
+        RENDER_AGAIN = "render_again", _("Yêu cầu tạo lại bản in")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

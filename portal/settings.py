@@ -117,8 +117,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Rendered PDF and DOCX files: never under MEDIA_ROOT, never served by the web server.
-PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
+# Rendered PDF and DOCX files: never under MEDIA_ROOT, never served by the web server; by
+# default beside it, on the same (persistent, shared) volume.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(MEDIA_ROOT.parent / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "portal.storage.PrivateStorage"},

@@ -115,12 +115,32 @@ def document_approve(*, document: Document, actor) -> Document:
 
 @transaction.atomic
 def document_render_again(*, document: Document, actor) -> Document:
-    """Queue the rendering of the approved revision again after it failed."""
+    """Queue the rendering of the approved revision again after it failed, once: the
+    request is an event, and a second one waits for the outcome of the first."""
     document = _locked(document)
     if document.approved_revision_id is None:
         raise ValidationError(_("Văn bản chưa được phê duyệt nên chưa có bản in."))
+    last = (
+        document.events.filter(
+            revision_id=document.approved_revision_id, action__startswith="render"
+        )
+        .order_by("-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    if last == WorkflowEvent.Action.RENDER_AGAIN:
+        raise ValidationError(_("Bản in đang được tạo lại; hãy chờ trong giây lát."))
     _require("render", actor, document, _("Chỉ cán bộ của ban ban hành được tạo lại bản in."))
     render_revision.enqueue(document.approved_revision_id)
+    WorkflowEvent.objects.create(
+        document=document,
+        actor=actor,
+        action=WorkflowEvent.Action.RENDER_AGAIN,
+        from_status=document.status,
+        to_status=document.status,
+        step=document.step,
+        revision_id=document.approved_revision_id,
+    )
     return document
 
 

@@ -80,3 +80,10 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path):
     assert _manage("migrate", "--noinput", **env).returncode == 0
     result = _manage("shell", "--verbosity", "0", "-c", script, **env)
     assert result.stdout.strip() == "20 []", result.stdout + result.stderr
+
+
+def test_rendered_files_live_beside_the_media_unless_told(tmp_path):
+    media = tmp_path / "volume" / "media"
+    script = "from django.conf import settings; print(settings.PRIVATE_ROOT)"
+    result = _manage("shell", "--verbosity", "0", "-c", script, DEBUG="1", MEDIA_ROOT=str(media))
+    assert result.stdout.strip() == str(tmp_path / "volume" / "private"), result.stderr

@@ -390,6 +390,10 @@ def test_after_a_failed_rendering_the_download_says_so_and_staff_render_again(
     detail = client.get(reverse("portal:document_detail", args=[document.pk])).content.decode()
     assert 'id="render-again"' in detail
     assert client.post(again).status_code == 302
+    request = document.events.get(action="render_again")
+    assert request.actor == users["doson.editor"]  # who asked, in the history
+    twice = client.post(again)
+    assert twice.status_code == 409 and "đang được tạo lại" in twice.content.decode()
     run_tasks()
     assert Revision.objects.get(pk=document.approved_revision_id).pdf
     client.force_login(users["vanhuong.secretary"])
