@@ -128,3 +128,36 @@ def test_english_plural_forms_follow_the_count():
             "%(counter)s văn bản trích dẫn", "%(counter)s văn bản trích dẫn", 3
         )
     assert (one, many) == ("%(counter)s citing document", "%(counter)s citing documents")
+
+
+_GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "ngettext"}
+_TRANSLATE_TAG = re.compile(r"""\{%\s*translate\s+"([^"]+)"(?:\s+as\s+\w+)?\s*%\}""")
+
+
+def _source_msgids() -> set[str]:
+    """The literal messages of the Python code and the {% translate %} tags of templates."""
+    import ast
+
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for path in [*root.glob("portal/**/*.py"), *root.glob("guidance/**/*.py"),
+                 *root.glob("bulletins/**/*.py")]:  # fmt: skip
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(getattr(node, "func", None), "id", None)
+            if isinstance(node, ast.Call) and name in _GETTEXT_NAMES and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.add(first.value)
+    for path in root.glob("templates/**/*.html"):
+        # makemessages writes a template's "%" as "%%" (the tag formats with %).
+        texts = _TRANSLATE_TAG.findall(path.read_text(encoding="utf-8"))
+        found.update(text.replace("%", "%%") for text in texts)
+    return found
+
+
+def test_every_message_of_the_code_is_in_the_english_catalog():
+    catalog = {msgid for msgid, _msgstr, _fuzzy in _po_entries()}
+    missing = sorted(_source_msgids() - catalog)
+    assert missing == [], "run makemessages -l en and translate: " + "; ".join(missing[:10])
