@@ -2,6 +2,7 @@
 
 import re
 import uuid
+import warnings
 
 from django.conf import settings
 from django.contrib import messages
@@ -415,11 +416,7 @@ def image_upload(request):
     if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
         return _upload_error(_("Ảnh quá lớn."))
     try:
-        with Image.open(upload) as image:
-            if image.width * image.height > settings.IMAGE_UPLOAD_MAX_PIXELS:
-                raise Image.DecompressionBombError(image.size)
-            image.verify()
-            extension = IMAGE_FORMATS.get(image.format or "")
+        extension = _image_extension(upload)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return _upload_error(_("Ảnh có quá nhiều điểm ảnh; hãy thu nhỏ ảnh rồi tải lại."))
     except (UnidentifiedImageError, OSError, ValueError):
@@ -430,6 +427,17 @@ def image_upload(request):
     stored = DocumentImage(document=document, uploaded_by=request.user)
     stored.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=True)
     return JsonResponse({"url": stored.file.url})
+
+
+def _image_extension(upload) -> str | None:
+    """The file extension of an uploaded image read by its content; a bomb raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # refused, not logged
+        with Image.open(upload) as image:
+            if image.width * image.height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+                raise Image.DecompressionBombError(image.size)
+            image.verify()
+            return IMAGE_FORMATS.get(image.format or "")
 
 
 def _upload_error(message: str) -> JsonResponse:
