@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+
 from portal.models import Document, Membership, Organisation
 
 
@@ -82,3 +84,8 @@ def holds_step(user, document: Document, step: int) -> bool:
     if chain[step - 1] == Membership.Role.HEAD:
         return holds(user, Membership.Role.HEAD, document.issuer_id)
     return approves_city(user, root_id(document.issuer))
+
+
+def has_two_step(user) -> bool:
+    """Whether the user signs in with an authenticator app (TOTP) as well as a password."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

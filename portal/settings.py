@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_ckeditor_5",
     "django_tasks",
     "django_tasks_db",
@@ -105,6 +106,10 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "portal.auth.NoSignupAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Two-step sign-in with an authenticator app (TOTP), and recovery codes for a lost phone.
+# Approvers must have it to approve (portal.services.workflow.document_approve).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Cổng văn bản tuyên giáo"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

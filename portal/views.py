@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image, UnidentifiedImageError
 
-from portal.access import held_roles
+from portal.access import has_two_step, held_roles
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
 from portal.models import Document, DocumentImage, Membership, Organisation, Revision
-from portal.rules import ACTIONS, is_issuer_editor
+from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.selectors import (
     documents_visible_to,
@@ -333,6 +333,8 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "outline": outline,
         "events": document.events.select_related("actor") if "history" in allowed else None,
         "allowed": allowed,
+        "needs_two_step": is_city_approver(request.user, document)
+        and not has_two_step(request.user),
         "return_form": ReturnForm(),
         "error": error,
     }

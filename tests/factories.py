@@ -75,3 +75,13 @@ def run_tasks() -> None:
     """
     with patch.object(db_worker, "close_old_connections", lambda: None):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def with_two_step(user):
+    """The user signs in with an authenticator app too (approvers must, to approve)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from portal.demo.tree import DEMO_TOTP_SECRET
+
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user

@@ -55,3 +55,6 @@ SEEDS = [
 ]
 
 DEMO_PASSWORD = "portal-demo"
+# The demo approvers' authenticator-app key (base32), demo-only like the password: approvers
+# sign in in two steps. `manage.py demo_code USERNAME` prints the current code.
+DEMO_TOTP_SECRET = "DEMOAPPROVERKEYONLYFORTRYING2345"

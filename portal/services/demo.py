@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from portal.demo.tree import DEMO_PASSWORD, ORGANISATIONS, SEEDS, USERS
-from portal.models import Organisation, WorkflowEvent
+from portal.access import has_two_step
+from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, SEEDS, USERS
+from portal.models import Membership, Organisation, WorkflowEvent
 from portal.services.imports import document_import
 from portal.services.organisations import membership_grant, organisation_create
 from portal.services.workflow import document_publish_imported
@@ -47,6 +49,8 @@ def _users(by_code: dict[str, Organisation]) -> dict:
             user.set_password(DEMO_PASSWORD)
             user.save()
         membership_grant(user=user, organisation=by_code[code], role=role)
+        if role == Membership.Role.APPROVER and not has_two_step(user):
+            TOTP.activate(user, DEMO_TOTP_SECRET)  # approvers sign in in two steps
         users[username] = user
     return users
 

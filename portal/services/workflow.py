@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.access import approval_chain, held_roles
+from portal.access import approval_chain, has_two_step, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import ACTIONS, EDITABLE
 from portal.services.references import references_sync
@@ -15,6 +16,12 @@ from portal.services.register import register_issue_number
 from portal.tasks import render_revision
 
 Status = Document.Status
+
+
+TWO_STEP_REQUIRED = gettext_lazy(
+    "Người phê duyệt phải đăng nhập hai bước: hãy bật ứng dụng xác thực trong mục "
+    "Tài khoản → Xác thực hai bước (/tai-khoan/2fa/) rồi phê duyệt lại."
+)
 
 
 def _locked(document: Document) -> Document:
@@ -104,6 +111,8 @@ def document_approve(*, document: Document, actor) -> Document:
     if document.status != Status.SUBMITTED or document.step != len(approval_chain(document)):
         raise ValidationError(_("Văn bản không ở bước phê duyệt cuối cùng."))
     _require("approve", actor, document, _("Bạn không thể phê duyệt văn bản này."))
+    if not has_two_step(actor):
+        raise ValidationError(TWO_STEP_REQUIRED)
     document.status = Status.APPROVED
     _freeze_and_render(document)
     document.save()

@@ -13,7 +13,7 @@ from portal.services.workflow import (
     document_return,
     document_submit,
 )
-from tests.factories import make_document, run_tasks
+from tests.factories import make_document, run_tasks, with_two_step
 
 Status = Document.Status
 
@@ -76,6 +76,7 @@ def test_an_approver_of_a_district_committee_is_not_a_city_approver(users, orgs)
         document_approve(document=document, actor=district_approver)
     city_department_approver = get_user_model().objects.create(username="hpbtg.approver")
     membership_grant(user=city_department_approver, organisation=orgs["hp-btg"], role="approver")
+    with_two_step(city_department_approver)
     assert documents_visible_to(city_department_approver).filter(pk=document.pk).exists()
     document = document_approve(document=document, actor=city_department_approver)
     assert document.status == Status.APPROVED
@@ -97,6 +98,21 @@ def test_text_pasted_with_control_characters_still_renders_once_approved(users, 
     revision.refresh_from_db()
     assert revision.pdf and revision.docx
     assert not document.events.filter(action=WorkflowEvent.Action.RENDER_FAILED).exists()
+
+
+def test_an_approver_without_two_step_sign_in_cannot_approve(users, orgs):
+    from django.contrib.auth import get_user_model
+
+    approver = get_user_model().objects.create(username="hp.approver2")
+    membership_grant(user=approver, organisation=orgs["hp"], role="approver")
+    document = make_document(users, orgs, state="submitted")
+    document = document_forward(document=document, actor=users["doson.head"])
+    with pytest.raises(ValidationError, match="đăng nhập hai bước"):
+        document_approve(document=document, actor=approver)
+    document.refresh_from_db()
+    assert document.status == Status.SUBMITTED and not document.number
+    document = document_approve(document=document, actor=with_two_step(approver))
+    assert document.status == Status.APPROVED
 
 
 def test_return_requires_a_reason_and_goes_back_to_editing(users, orgs):

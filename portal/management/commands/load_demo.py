@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo.tree import DEMO_PASSWORD
+from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.services.demo import demo_load
 
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
                 "Từ chối nạp dữ liệu mẫu khi DEBUG tắt (máy thật); dùng --force nếu chắc chắn."
             )
         counts = demo_load()
+        self.stdout.write(
+            f"Người phê duyệt đăng nhập hai bước: thêm khóa {DEMO_TOTP_SECRET} vào ứng dụng xác "
+            "thực, hoặc lấy mã hiện tại bằng: python manage.py demo_code hp.approver"
+        )
         self.stdout.write(
             f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['users']} người dùng "
             f"(mật khẩu chỉ dùng thử: {DEMO_PASSWORD}), {counts['documents']} văn bản mới nhập."
