@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 
 from portal.models import Document, Membership, Organisation
@@ -89,3 +90,10 @@ def holds_step(user, document: Document, step: int) -> bool:
 def has_two_step(user) -> bool:
     """Whether the user signs in with an authenticator app (TOTP) as well as a password."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def signed_in_two_step(request) -> bool:
+    """Whether this session's sign-in (or a later re-confirmation) included the app's code:
+    having an authenticator is not enough when only the password was typed here."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)

@@ -110,6 +110,7 @@ ACCOUNT_SESSION_REMEMBER = None
 # Approvers must have it to approve (portal.services.workflow.document_approve).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cổng văn bản tuyên giáo"
+MFA_TOTP_TOLERANCE = 1  # the code of the previous or next 30 s too: phones' clocks drift
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

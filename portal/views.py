@@ -3,6 +3,7 @@
 import re
 import uuid
 import warnings
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image, UnidentifiedImageError
 
-from portal.access import has_two_step, held_roles
+from portal.access import has_two_step, held_roles, signed_in_two_step
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
@@ -341,6 +342,15 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
     return render(request, "portal/document_detail.html", context, status=status)
 
 
+def _code_needed(request, document: Document) -> bool:
+    """An approver with an authenticator who signed in here with the password alone."""
+    return (
+        ACTIONS["approve"].test(request.user, document)
+        and has_two_step(request.user)
+        and not signed_in_two_step(request)
+    )
+
+
 @login_required
 @require_POST
 def document_transition(request, pk: int, action: str):
@@ -355,6 +365,10 @@ def document_transition(request, pk: int, action: str):
             workflow.document_return(
                 document=document, actor=request.user, reason=form.cleaned_data["reason"]
             )
+        elif action == "approve" and _code_needed(request, document):
+            messages.info(request, _("Hãy nhập mã từ ứng dụng xác thực để phê duyệt."))
+            here = reverse("portal:document_detail", args=[document.pk])
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': here})}")
         elif action in TRANSITIONS:
             TRANSITIONS[action](document=document, actor=request.user)
         else:

@@ -85,3 +85,14 @@ def with_two_step(user):
 
     TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
+
+
+def login_two_step(client, user) -> None:
+    """Sign the test client in as if with password and authenticator code (approvers)."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()

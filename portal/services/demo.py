@@ -6,7 +6,6 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from portal.access import has_two_step
 from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, SEEDS, USERS
 from portal.models import Membership, Organisation, WorkflowEvent
 from portal.services.imports import document_import
@@ -45,12 +44,12 @@ def _users(by_code: dict[str, Organisation]) -> dict:
     users["admin"] = admin
     for username, code, role in USERS:
         user, created = user_model.objects.get_or_create(username=username)
-        if created:
+        if created:  # an account that exists already keeps its password and its app
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if role == Membership.Role.APPROVER:
+                TOTP.activate(user, DEMO_TOTP_SECRET)  # approvers sign in in two steps
         membership_grant(user=user, organisation=by_code[code], role=role)
-        if role == Membership.Role.APPROVER and not has_two_step(user):
-            TOTP.activate(user, DEMO_TOTP_SECRET)  # approvers sign in in two steps
         users[username] = user
     return users
 

@@ -13,6 +13,14 @@ from portal.services.organisations import membership_grant
 from tests.factories import make_document
 
 
+@pytest.fixture(autouse=True)
+def fresh_code_memory():
+    """allauth accepts each code once and remembers used ones in the cache: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _demo_code(username: str, settings) -> str:
     settings.DEBUG = True
     out = StringIO()
@@ -85,8 +93,41 @@ def test_the_activation_page_speaks_vietnamese(client, users, orgs):
     )
     confirm = client.get(asked["Location"]).content.decode()
     assert "Xác nhận lại" in confirm and "Nhập mật khẩu của bạn" in confirm
+    wrong = client.post(asked["Location"], {"password": "sai"}).content.decode()
+    assert "Mật khẩu không đúng." in wrong
     again = client.post(asked["Location"], {"password": DEMO_PASSWORD})
     assert again.status_code == 302
     page = client.get(reverse("mfa_activate_totp")).content.decode()
     assert "Bật ứng dụng xác thực" in page and "quét mã QR" in page
     assert 'src="data:image/svg+xml;base64,' in page  # the QR code, in the page itself
+
+
+def test_approving_needs_the_code_in_this_session_not_only_an_authenticator(
+    client, users, orgs, settings
+):
+    document = make_document(users, orgs, state="forwarded")
+    url = reverse("portal:document_transition", args=[document.pk, "approve"])
+    client.force_login(users["hp.approver"])  # as with the password alone
+    asked = client.post(url)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("mfa_reauthenticate"))
+    document.refresh_from_db()
+    assert document.status == "submitted"
+    page = client.get(asked["Location"]).content.decode()
+    assert "Nhập mã từ ứng dụng xác thực" in page and "Dùng mật khẩu" in page
+    confirmed = client.post(asked["Location"], {"code": _demo_code("hp.approver", settings)})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == reverse("portal:document_detail", args=[document.pk])
+    assert client.post(url).status_code == 302
+    document.refresh_from_db()
+    assert document.status == "approved"
+
+
+def test_loading_the_demo_never_gives_an_existing_account_the_demo_key(db):
+    from portal.access import has_two_step
+    from portal.services.demo import demo_tree_load
+
+    existing = get_user_model().objects.create(username="hp.approver")
+    _orgs, users = demo_tree_load()
+    assert users["hp.approver"] == existing and not has_two_step(existing)
+    assert has_two_step(users["hn.approver"])  # created by the demo: the demo key

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from portal.models import Document, DocumentImage, Receipt, Revision
-from tests.factories import make_document, run_tasks
+from tests.factories import login_two_step, make_document, run_tasks
 
 
 def _png() -> bytes:
@@ -72,7 +72,7 @@ def test_unknown_kind_and_id_are_404_in_vietnamese(client, users):
 
 def test_approving_twice_answers_409_with_a_message(client, users, orgs):
     document = make_document(users, orgs, state="forwarded")
-    client.force_login(users["hp.approver"])
+    login_two_step(client, users["hp.approver"])
     url = reverse("portal:document_transition", args=[document.pk, "approve"])
     assert client.post(url).status_code == 302
     response = client.post(url)
