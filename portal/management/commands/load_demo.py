@@ -25,7 +25,8 @@ class Command(BaseCommand):
         counts = demo_load()
         self.stdout.write(
             f"Người phê duyệt đăng nhập hai bước: thêm khóa {DEMO_TOTP_SECRET} vào ứng dụng xác "
-            "thực, hoặc lấy mã hiện tại bằng: python manage.py demo_code hp.approver"
+            "thực, hoặc lấy mã hiện tại bằng: DEBUG=1 .venv/bin/python manage.py demo_code "
+            "hp.approver"
         )
         self.stdout.write(
             f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['users']} người dùng "
