@@ -258,7 +258,9 @@ class CitedDocument(models.Model):
     """A Party or State document cited in portal documents ("Chỉ thị số 35-CT/TW").
 
     Party numbers restart every term (23-CT/TW of 2018 and of 2023 are different
-    directives), so a cited document is one normalised number in one year.
+    directives), so a cited document is one normalised number in one year. A local body's
+    numbers repeat between cities and districts (each Quận ủy has its 5-KH/QU), so a local
+    number is also one per ``scope``: the district or city it belongs to (empty: national).
     """
 
     number = models.CharField(_("số"), max_length=60)
@@ -268,15 +270,35 @@ class CitedDocument(models.Model):
     issuer_code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=30, blank=True)
     issued_by = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    scope = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("văn bản được trích dẫn")
         verbose_name_plural = _("văn bản được trích dẫn")
         ordering = ["key", "year"]
+        # One row per number, year and scope; an empty year or scope counts as a value.
         constraints = [
-            models.UniqueConstraint(fields=["key", "year"], name="unique_cited_number_year"),
             models.UniqueConstraint(
-                fields=["key"], condition=Q(year__isnull=True), name="unique_cited_number_undated"
+                fields=["key", "year", "scope"],
+                condition=Q(year__isnull=False, scope__isnull=False),
+                name="unique_cited_local_number_year",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "year"],
+                condition=Q(year__isnull=False, scope__isnull=True),
+                name="unique_cited_number_year",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "scope"],
+                condition=Q(year__isnull=True, scope__isnull=False),
+                name="unique_cited_local_number_undated",
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(year__isnull=True, scope__isnull=True),
+                name="unique_cited_number_undated",
             ),
         ]
 

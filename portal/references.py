@@ -123,6 +123,34 @@ def _codes(number: str) -> tuple[str, str]:
     return "", rest
 
 
+# Issuer codes of local bodies: a city's or province's (Thành ủy, Tỉnh ủy: "TU", "BTGTU"),
+# a district's (Quận ủy "QU", Huyện ủy "HU", Thị ủy "TXU"), a grassroots Đảng ủy ("ĐU"),
+# people's committees and councils ("UBND", "HĐND"). Their numbers repeat from one city or
+# district to the next; national ones ("TW", "CP", "QH15", "TTg") do not.
+_DISTRICT_CODE_RE = re.compile(r"(?:QU|HU|TXU|ĐU|DU)$")
+_CITY_CODE_RE = re.compile(r"TU$|UBND|HĐND")
+
+
+def scope_level(issuer_code: str) -> str | None:
+    """ "district" or "city" for a local issuer code, None for a national one."""
+    code = unicodedata.normalize("NFC", issuer_code).upper().replace("Ð", "Đ")
+    if _DISTRICT_CODE_RE.search(code):
+        return "district"
+    if _CITY_CODE_RE.search(code):
+        return "city"
+    return None
+
+
+def scope_id(issuer_code: str, ancestor_ids: list[int]) -> int | None:
+    """The organisation a local number belongs to, seen from a citing document's issuer
+    (its ancestors, city first): its district for a district code, its city for a city
+    code; None for a national number."""
+    level = scope_level(issuer_code)
+    if level is None or not ancestor_ids:
+        return None
+    return ancestor_ids[1] if level == "district" and len(ancestor_ids) > 1 else ancestor_ids[0]
+
+
 def _valid_number(number: str) -> bool:
     """Numbers need a letter part after the digits: "35-CT/TW" yes, "12/2023" no."""
     tail = re.sub(r"^\d+", "", number)

@@ -22,6 +22,7 @@ from portal.references import (
     find_references,
     is_based_on,
     normalise_number,
+    scope_id,
     years_in_context,
 )
 from portal.selectors import documents_visible_to
@@ -49,9 +50,10 @@ def body_text(body_html: str) -> str:
     return html.unescape(_TAG_RE.sub("", text))
 
 
-def _cited_for(reference: Reference, year: int | None) -> CitedDocument:
-    """The cited document of a reference: same number and year; an undated one takes a dated."""
-    rows = list(CitedDocument.objects.filter(key=reference.key))
+def _cited_for(reference: Reference, year: int | None, scope: int | None) -> CitedDocument:
+    """The cited document of a reference: same number, year and scope (a local number is
+    its district's or city's); an undated mention takes a dated one."""
+    rows = list(CitedDocument.objects.filter(key=reference.key, scope_id=scope))
     undated = next((row for row in rows if row.year is None), None)
     if year is None:
         dated = [row for row in rows if row.year is not None]
@@ -63,6 +65,7 @@ def _cited_for(reference: Reference, year: int | None) -> CitedDocument:
         row, _ = CitedDocument.objects.get_or_create(
             key=reference.key,
             year=year,
+            scope_id=scope,
             defaults={
                 "number": reference.number[:_NUMBER_LIMIT],
                 "type_name": reference.type_name[:_TYPE_LIMIT],
@@ -158,7 +161,8 @@ def references_sync(*, document: Document, revision: Revision) -> int:
     for reference, year in zip(references, years_in_context(references), strict=True):
         cited = resolved.get((reference.key, year))
         if cited is None:
-            cited = resolved[(reference.key, year)] = _cited_for(reference, year)
+            scope = scope_id(reference.issuer_code, document.issuer.ancestor_ids)
+            cited = resolved[(reference.key, year)] = _cited_for(reference, year, scope)
         _fill(cited, reference, year, trusted=document.status in _TRUSTED)
         basis = is_based_on(text, reference)
         if cited.pk not in chosen or (basis and not chosen[cited.pk][2]):
@@ -249,9 +253,12 @@ def period_label(period: int) -> str:
 def documents_numbered(user, cited: CitedDocument) -> list[Document]:
     """Portal documents the user may see whose own number is the cited one."""
     suffix = re.sub(r"^\d+", "", cited.number)
+    candidates = documents_visible_to(user).filter(number__iendswith=suffix)
+    if cited.scope_id is not None:  # a local number: issued within its district or city
+        candidates = candidates.filter(issuer__path__contains=f"/{cited.scope_id}/")
     return [
         document
-        for document in documents_visible_to(user).filter(number__iendswith=suffix)
+        for document in candidates
         if normalise_number(document.number) == cited.key
         and (not cited.year or not document.issued_on or document.issued_on.year == cited.year)
     ]

@@ -745,3 +745,63 @@ def test_an_unknown_document_type_is_stored_within_its_field(users, orgs):
     references_sync(document=document, revision=revision)
     cited = document.citations.get().cited
     assert cited.type_name == "Thông trı"
+
+
+def _approved_citing(users, orgs, *, issuer: str, editor: str, body: str) -> Document:
+    document = make_document(users, orgs, issuer=issuer, editor=editor)
+    revision = document_update(document=document, actor=users[editor], title="x", body_html=body)
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.APPROVED)
+    document.refresh_from_db()
+    references_sync(document=document, revision=revision)
+    return document
+
+
+def test_a_district_number_is_one_document_per_district_a_national_one_is_shared(users, orgs):
+    doson = _approved_citing(
+        users, orgs, issuer="doson-btg", editor="doson.editor",
+        body="<p>Kế hoạch số 5-KH/QU ngày 03/01/2024 của Quận ủy; Chỉ thị số 35-CT/TW.</p>",
+    )  # fmt: skip
+    ngoquyen = _approved_citing(
+        users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor",
+        body="<p>Kế hoạch số 5-KH/QU ngày 09/01/2024 của Quận ủy; Chỉ thị số 35-CT/TW.</p>",
+    )  # fmt: skip
+    plans = CitedDocument.objects.filter(key="5-KH/QU").order_by("issued_on")
+    assert [(p.scope_id, p.issued_on) for p in plans] == [
+        (orgs["doson"].pk, date(2024, 1, 3)),
+        (orgs["ngoquyen"].pk, date(2024, 1, 9)),
+    ]
+    assert (
+        doson.citations.get(cited__key="5-KH/QU").cited
+        != ngoquyen.citations.get(cited__key="5-KH/QU").cited
+    )
+    directive = CitedDocument.objects.get(key="35-CT/TW")
+    assert directive.scope is None
+    assert {c.document_id for c in directive.citations.all()} == {doson.pk, ngoquyen.pk}
+
+
+def test_a_city_number_is_the_citing_citys(users, orgs):
+    _approved_citing(users, orgs, issuer="doson-btg", editor="doson.editor",
+                     body="<p>Hướng dẫn số 127-HD/BTGTU.</p>")  # fmt: skip
+    _approved_citing(users, orgs, issuer="hbt-btg", editor="hbt.editor",
+                     body="<p>Hướng dẫn số 127-HD/BTGTU.</p>")  # fmt: skip
+    scopes = set(CitedDocument.objects.filter(key="127-HD/BTGTU").values_list("scope", flat=True))
+    assert scopes == {orgs["hp"].pk, orgs["hn"].pk}
+
+
+def test_the_migration_splits_a_local_number_cited_by_two_districts(users, orgs):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("portal.migrations.0006_cited_document_scope")
+    doson = _approved_citing(users, orgs, issuer="doson-btg", editor="doson.editor",
+                             body="<p>Kế hoạch số 5-KH/QU.</p>")  # fmt: skip
+    ngoquyen = _approved_citing(users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor",
+                                body="<p>Kế hoạch số 5-KH/QU.</p>")  # fmt: skip
+    shared = CitedDocument.objects.filter(key="5-KH/QU").first()  # as before scopes
+    Citation.objects.filter(cited__key="5-KH/QU").update(cited=shared)
+    CitedDocument.objects.filter(key="5-KH/QU").exclude(pk=shared.pk).delete()
+    CitedDocument.objects.filter(pk=shared.pk).update(scope=None)
+    migration.scope_local_numbers(apps, None)
+    rows = {c.document_id: c.cited.scope_id for c in Citation.objects.filter(cited__key="5-KH/QU")}
+    assert rows == {doson.pk: orgs["doson"].pk, ngoquyen.pk: orgs["ngoquyen"].pk}
