@@ -79,15 +79,20 @@ can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_cit
 can_see_history = is_issuer_editor | is_issuer_head | is_city_approver | rules.is_superuser
 
 
+def last_render_event(document: Document) -> str | None:
+    """The latest rendering event of the approved revision: rendered, failed, asked again."""
+    if document.approved_revision_id is None:
+        return None
+    events = document.events.filter(
+        revision_id=document.approved_revision_id, action__startswith="render"
+    )
+    return events.order_by("-pk").values_list("action", flat=True).first()
+
+
 @rules.predicate
 def render_failed(user, document: Document) -> bool:
     """The approved revision's files could not be made and were not made since."""
-    revision = document.approved_revision_id
-    if revision is None:
-        return False
-    actions = document.events.filter(revision_id=revision, action__startswith="render")
-    last = actions.order_by("-pk").values_list("action", flat=True).first()
-    return last == WorkflowEvent.Action.RENDER_FAILED
+    return last_render_event(document) == WorkflowEvent.Action.RENDER_FAILED
 
 
 can_render_again = render_failed & (is_issuer_editor | is_issuer_head | is_city_approver)

@@ -227,13 +227,10 @@ def document_edit(request, pk: int):
     document, editable = _document_to_save(request, pk)
     form = _edit_form(request, document)
     conflict = None
-    if not editable:
+    if not editable:  # the page comes back with what was typed, and why it was not saved
         form.is_valid()
         form.add_error(None, str(STATE_CHANGED))
-        context = {"form": form, "document": document, "kind": document.kind,
-                   "kind_label": document.get_kind_display(), "conflict": None}  # fmt: skip
-        return render(request, "portal/document_form.html", context, status=409)
-    if request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form.is_valid():
         try:
             _update_from(form, document=document, actor=request.user)
         except RevisionConflict as exc:
@@ -244,7 +241,7 @@ def document_edit(request, pk: int):
         else:
             messages.success(request, _("Đã lưu bản sửa mới."))
             return redirect("portal:document_detail", pk=document.pk)
-    status = (409 if conflict else 400) if request.method == "POST" else 200
+    status = (409 if conflict or not editable else 400) if request.method == "POST" else 200
     context = {"form": form, "document": document, "kind": document.kind,
                "kind_label": document.get_kind_display(), "conflict": conflict}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import approval_chain, has_two_step, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
-from portal.rules import ACTIONS, EDITABLE
+from portal.rules import ACTIONS, EDITABLE, last_render_event
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number
 from portal.tasks import render_revision
@@ -129,27 +129,12 @@ def document_render_again(*, document: Document, actor) -> Document:
     document = _locked(document)
     if document.approved_revision_id is None:
         raise ValidationError(_("Văn bản chưa được phê duyệt nên chưa có bản in."))
-    last = (
-        document.events.filter(
-            revision_id=document.approved_revision_id, action__startswith="render"
-        )
-        .order_by("-pk")
-        .values_list("action", flat=True)
-        .first()
-    )
-    if last == WorkflowEvent.Action.RENDER_AGAIN:
+    if last_render_event(document) == WorkflowEvent.Action.RENDER_AGAIN:
         raise ValidationError(_("Bản in đang được tạo lại; hãy chờ trong giây lát."))
     _require("render", actor, document, _("Chỉ cán bộ của ban ban hành được tạo lại bản in."))
     render_revision.enqueue(document.approved_revision_id)
-    WorkflowEvent.objects.create(
-        document=document,
-        actor=actor,
-        action=WorkflowEvent.Action.RENDER_AGAIN,
-        from_status=document.status,
-        to_status=document.status,
-        step=document.step,
-        revision_id=document.approved_revision_id,
-    )
+    # The current revision is the approved one: nothing is edited after approval.
+    _event(document, actor, WorkflowEvent.Action.RENDER_AGAIN, document.status)
     return document
 
 
