@@ -1,9 +1,11 @@
-"""The one allow-list every stored body passes through (on save and on import)."""
+"""Every stored body passes the one allow-list (``portal.allowlist``), on save and on import."""
 
 import re
 
 import nh3
 from django.conf import settings
+
+from portal.allowlist import sanitizer_rules
 
 # Characters XML (and so Word and the PDF's metadata) cannot hold: C0 controls other than
 # tab, newline and carriage return, lone surrogates, U+FFFE/U+FFFF. Word's manual line
@@ -13,28 +15,7 @@ _BREAKS = re.compile("[\x0b\x0c]")
 # Uploaded images: images/<year>/<month>/<32 hex>.<ext>, nothing else (no %2e%2e, no ..).
 _IMAGE_NAME = re.compile(r"images/\d{4}/\d{2}/[0-9a-f]{32}\.(?:jpg|png|gif|webp)")
 
-_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "sup", "sub", "span",
-    "h2", "h3", "h4", "h5", "ul", "ol", "li", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "a", "img",
-}  # fmt: skip
-_ATTRIBUTES = {
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "h5": {"id"},
-    "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-}
-_CLASSES = {
-    "span": {"footnote"},
-    "p": {"item-dash", "item-plus", "item-num", "unplaced", "appendix-title"},
-    "h2": {"appendix"},
-    "td": {"num"},
-    "figure": {"image", "table"},
-}
+_RULES = sanitizer_rules()
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -59,10 +40,10 @@ def sanitize_html(html: str) -> str:
     """
     cleaned = nh3.clean(
         xml_safe(html),
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        allowed_classes=_CLASSES,
-        url_schemes={"http", "https", "mailto"},
+        tags=_RULES.tags,
+        attributes=_RULES.attributes,
+        allowed_classes=_RULES.classes,
+        url_schemes=_RULES.url_schemes,
         attribute_filter=_filter_attribute,
         link_rel="noopener noreferrer",
         strip_comments=True,
