@@ -121,7 +121,7 @@ class ImportForm(forms.Form):
         from django.conf import settings
         from django.utils.translation import gettext
 
-        from portal.importer_docx import ImportRefused, detect_format
+        from portal.importing import ImportRefused, detect_format
 
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from portal.importer import ImportResult, import_text
-from portal.importer_docx import import_upload
+from portal.importing import ImportResult, import_text, import_upload
 from portal.kinds import KINDS
 from portal.models import Document, Organisation
 from portal.services.documents import document_create
@@ -122,12 +121,13 @@ def document_import(
     """Create a draft from plain text or from an uploaded file's bytes (.txt or .docx).
 
     The import report is kept on the 'import' event. ``data`` that is neither UTF-8 text nor
-    a readable .docx raises ``portal.importer_docx.ImportRefused`` (a Vietnamese message).
+    a readable .docx raises ``portal.importing.ImportRefused`` (a Vietnamese message).
     """
     if data is not None:
-        result, source = import_upload(data, kind)
+        result, source = import_upload(data, kind, type_name=KINDS[kind].type_name)
     else:
-        result, source = import_text(text or "", kind), "text"
+        result = import_text(text or "", kind, type_name=KINDS[kind].type_name)
+        source = "text"
     notes = list(result.report)
     title = _fitted(result.title or _fallback_title(kind, result), "title", notes)
     fields = {

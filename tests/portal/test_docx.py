@@ -21,11 +21,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from portal.importer import KIND_TYPE_NAMES, import_text
 from portal.rendering.data import PrintData
 from portal.rendering.docx import render_docx
 from portal.rendering.pdf import number_line, vietnamese_date_line
 from portal.sanitize import sanitize_html
+from tests.portal.import_helpers import KIND_TYPE_NAMES, import_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

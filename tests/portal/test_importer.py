@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from portal.importer import ImportResult, import_text
+from portal.importing import ImportResult
+from tests.portal.import_helpers import import_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
 SEED_KINDS = {

@@ -20,18 +20,13 @@ from docx.oxml.ns import nsdecls, qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.importer import KIND_TYPE_NAMES, ImportResult, import_text
-from portal.importer_docx import (
-    ImportRefused,
-    detect_format,
-    import_docx,
-    import_upload,
-)
+from portal.importing import ImportRefused, ImportResult, detect_format
 from portal.models import Document
 from portal.rendering.data import PrintData
 from portal.rendering.docx import render_docx
 from portal.sanitize import sanitize_html
 from portal.services.imports import document_import
+from tests.portal.import_helpers import KIND_TYPE_NAMES, import_docx, import_text, import_upload
 from tests.portal.test_importer import SEED_KINDS, result_text, seed, words
 
 SEED_NAMES = sorted(SEED_KINDS)

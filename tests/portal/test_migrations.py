@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 
 from guidance.indicators import read_indicator_table
-from portal.importer import import_text
 from portal.references import scope_id
 from portal.sanitize import sanitize_html
+from tests.portal.import_helpers import import_text
 
 APPS = ("portal", "bulletins", "guidance")
 PROJECT_PACKAGES = frozenset(APPS)

@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from portal.importer import ImportResult, import_text
+from portal.importing import ImportResult
 from portal.rendering import pdf as pdfmod
 from portal.rendering.data import PrintData
 from portal.rendering.pdf import render_pdf
 from portal.sanitize import sanitize_html
+from tests.portal.import_helpers import import_text
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdfinfo", "pdffonts", "pdftotext")),

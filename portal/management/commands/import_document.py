@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from portal.importer_docx import ImportRefused
+from portal.importing import ImportRefused
 from portal.models import Document, Membership, Organisation
 from portal.services.imports import document_import
 

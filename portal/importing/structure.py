@@ -1,8 +1,8 @@
-"""Turn a plain-text Party document (bulletin, guidance, report) into structured HTML.
+"""The structurer: a reader's blocks become a Party document (bulletin, guidance, report).
 
-Pure Python, no Django: the caller sanitises ``body_html`` afterwards. The importer never
-raises and never drops text: whatever it cannot place goes into the body as an
-``unplaced`` paragraph and/or into ``report`` with its line number.
+No database and no files: the caller sanitises ``body_html`` afterwards. The structurer
+never raises and never drops text: whatever it cannot place goes into the body as an
+``unplaced`` paragraph and/or into ``report`` with its place in the source.
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ from __future__ import annotations
 import html
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-KIND_TYPE_NAMES = {"bulletin": "BẢN TIN", "guidance": "HƯỚNG DẪN", "report": "BÁO CÁO"}
-TYPE_NAMES = frozenset(KIND_TYPE_NAMES.values())
+from portal.importing.blocks import (
+    MAX_TABLE_COLUMNS,
+    SUPERSCRIPT_DIGITS,
+    TYPE_NAMES,
+    SourceDocument,
+)
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 _TO_SUPER = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
@@ -61,8 +64,6 @@ _FRAGMENT_KINDS = frozenset({"p", "dash", "plus", "star", "num", "itemnum", "let
 _UPPER_MERGE_KINDS = frozenset({"p", "dash", "plus", "num", "itemnum", "letter"})
 _CONTINUATION_WINDOW = 12
 _MAX_SINGLE_HEADING = 350
-# A wider "row" is a paragraph: a line of 2 MB of '|' would otherwise build a million cells.
-MAX_TABLE_COLUMNS = 50
 _UNNUMBERED_HEADING_MAX = 150
 
 _KIND_LABELS = {
@@ -89,7 +90,7 @@ class OutlineItem:
 
 @dataclass
 class ImportResult:
-    """Everything the importer recovered from one plain-text document."""
+    """Everything the structurer recovered from one document."""
 
     type_name: str = ""
     title: str = ""
@@ -106,7 +107,7 @@ class ImportResult:
 
 
 @dataclass
-class _Block:
+class _Unit:
     """One logical unit of the body (a line, a table, a footnote definition…)."""
 
     kind: str
@@ -122,30 +123,29 @@ class _Block:
     last_index: int = 0
 
 
-def import_text(text: str, kind: str, *, layout_repairs: bool = True) -> ImportResult:
-    """Import one document's plain text; never raises.
+def structure_document(
+    source: SourceDocument, kind: str, *, type_name: str | None = None
+) -> ImportResult:
+    """The document a reader's blocks make; never raises.
 
-    ``layout_repairs`` joins paragraphs cut by page breaks and dash lines cut from a footnote,
-    flaws of plain-text exports; the Word importer turns it off because a .docx keeps its
-    paragraphs whole.
+    ``type_name`` is the printed type name the kind expects ("BẢN TIN"); without it the kind
+    is reported as not supported and the type line is not compared with it.
     """
     try:
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
-        return _Importer(text, str(kind), layout_repairs=layout_repairs).run()
-    except Exception as exc:  # noqa: BLE001 - the importer must never raise
-        return _fallback(text, exc)
+        return _Structurer(source, str(kind), type_name=type_name).run()
+    except Exception as exc:  # noqa: BLE001 - the import must never raise
+        return fallback(source.lines(), exc, source.notes)
 
 
-def _fallback(text: object, exc: Exception) -> ImportResult:
+def fallback(lines: list[str], exc: Exception, notes: Sequence[str] = ()) -> ImportResult:
     """Put every line in its own paragraph when the structured import failed."""
     try:
-        lines = str(text).splitlines()
+        lines = "\n".join(lines).splitlines()
     except Exception:  # noqa: BLE001
         lines = []
     body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
     note = f"Lỗi nội bộ khi nhập ({type(exc).__name__}); mỗi dòng được giữ nguyên thành một đoạn"
-    return ImportResult(body_html=body, report=[note])
+    return ImportResult(body_html=body, report=[*notes, note])
 
 
 def _sup(number: int) -> str:
@@ -304,14 +304,16 @@ def _split_row(line: str) -> list[str]:
     return [cell.strip() for cell in inner.split("|")]
 
 
-class _Importer:
-    """One import run: parse, restructure, render."""
+class _Structurer:
+    """One structuring run: parse, restructure, render."""
 
-    def __init__(self, text: str, kind: str, *, layout_repairs: bool = True) -> None:
+    def __init__(self, source: SourceDocument, kind: str, *, type_name: str | None) -> None:
         """Keep the input and prepare the result."""
-        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.source = source
+        self.lines = source.lines()
         self.kind = kind
-        self.layout_repairs = layout_repairs
+        self.type_name = type_name
+        self.layout_repairs = source.layout_repairs
         self.roman = 0  # value of the last Roman heading
         self.items: list[int] = []  # last '(n)' item number under the current heading
         self.list_numbers: list[int] = []  # last numbered paragraph under the current heading
@@ -324,8 +326,8 @@ class _Importer:
         self.expect_appendix_title = False
 
     def note(self, line: int, message: str) -> None:
-        """Record a report note for a line (0 = whole document)."""
-        self.notes.append((line, f"Dòng {line}: {message}" if line else message))
+        """Record a report note for a line (0 = whole document), named by its source place."""
+        self.notes.append((line, f"{self.source.place(line)}: {message}" if line else message))
 
     def run(self) -> ImportResult:
         """Do the whole import."""
@@ -338,7 +340,7 @@ class _Importer:
         self.render(blocks)
         self.finish_period()
         self.notes.sort(key=lambda item: item[0])
-        self.result.report = [message for _, message in self.notes]
+        self.result.report = [*self.source.notes, *(message for _, message in self.notes)]
         return self.result
 
     # -- top block -------------------------------------------------------------------------
@@ -346,14 +348,13 @@ class _Importer:
     def parse_top(self) -> int:
         """Read the type name and title lines; return the index where the body starts."""
         idx = self.skip_blank(0)
-        known = self.kind in KIND_TYPE_NAMES
+        known = self.type_name is not None
         if not known:
             self.note(0, f"Loại văn bản '{_quote(self.kind, 30)}' không được hỗ trợ")
         if idx < len(self.lines) and self.is_type_line(self.lines[idx]):
             # Kept as written: the words of the input are never rewritten away.
             self.result.type_name = " ".join(self.lines[idx].replace("*", " ").split())
-            expected = KIND_TYPE_NAMES.get(self.kind)
-            if known and self.result.type_name.upper() != expected:
+            if known and self.result.type_name.upper() != self.type_name:
                 self.note(idx + 1, f"tên loại '{self.result.type_name}' khác loại đã chọn")
             idx = self.skip_blank(idx + 1)
             while idx < len(self.lines) and _SEPARATOR_RE.match(self.lines[idx]):
@@ -472,11 +473,11 @@ class _Importer:
 
     # -- classification --------------------------------------------------------------------
 
-    def classify_all(self, numbered: list[tuple[int, str]]) -> list[_Block]:
+    def classify_all(self, numbered: list[tuple[int, str]]) -> list[_Unit]:
         """Turn body lines into blocks (tables grouped, separators dropped)."""
-        blocks: list[_Block] = []
+        blocks: list[_Unit] = []
         blank = False
-        table: _Block | None = None
+        table: _Unit | None = None
         for no, line in numbered:
             if not line.strip():
                 blank, table = True, None
@@ -484,7 +485,7 @@ class _Importer:
             cells = _table_cells(line) if line.lstrip().startswith("|") else None
             if cells is not None:
                 if table is None:
-                    table = _Block("table", "", no, blank_before=blank)
+                    table = _Unit("table", "", no, blank_before=blank)
                     blocks.append(table)
                 table.rows.append((no, cells))
                 blank = False
@@ -502,18 +503,18 @@ class _Importer:
                 self.finish_table(block)
         return blocks
 
-    def classify(self, text: str, no: int, blank: bool) -> _Block:
+    def classify(self, text: str, no: int, blank: bool) -> _Unit:
         """Classify one non-blank body line."""
         expect_title, self.expect_appendix_title = self.expect_appendix_title, False
         if _APPENDIX_RE.match(text):
             self.expect_appendix_title = True
             self.roman, self.seq = 0, []
             self.items, self.list_numbers, self.letter = [], [], ""
-            return _Block("appendix", text, no, blank)
+            return _Unit("appendix", text, no, blank)
         if _DEF_RE.match(text):
             match = _DEF_RE.match(text)
             number = int((match.group(1) or match.group(2)).translate(_TO_ASCII))
-            return _Block("def", match.group(3), no, blank, fn=number)
+            return _Unit("def", match.group(3), no, blank, fn=number)
         block = self.classify_heading(text, no, blank)
         if block is not None:
             if block.kind == "heading":
@@ -526,20 +527,20 @@ class _Importer:
         if item:
             self.check_number(self.items, [int(item.group(1))], no, "({})")
             self.letter = ""
-            return _Block("itemnum", text, no, blank, number=item.group(1))
+            return _Unit("itemnum", text, no, blank, number=item.group(1))
         letter = _LETTER_RE.match(text)
         if letter:
             return self.letter_block(text, no, blank, letter.group(1), letter.group(2))
         if _DASH_RE.match(text):
-            return _Block("dash", text, no, blank)
+            return _Unit("dash", text, no, blank)
         if _PLUS_RE.match(text):
-            return _Block("plus", text, no, blank)
+            return _Unit("plus", text, no, blank)
         star = _STAR_RE.match(text)
         if star:
-            return _Block("star", star.group(1), no, blank)
-        return _Block("appendix_title" if expect_title else "p", text, no, blank)
+            return _Unit("star", star.group(1), no, blank)
+        return _Unit("appendix_title" if expect_title else "p", text, no, blank)
 
-    def classify_heading(self, text: str, no: int, blank: bool) -> _Block | None:
+    def classify_heading(self, text: str, no: int, blank: bool) -> _Unit | None:
         """Recognise 'I.' and '1.', '1.1.' … headings and numbered paragraphs."""
         roman = _ROMAN_RE.match(text)
         if roman and _ROMAN_VALID_RE.match(roman.group(1)) and roman.group(1):
@@ -551,7 +552,7 @@ class _Importer:
                     self.note(no, f"đề mục '{_quote(text)}' thiếu dấu chấm sau số La Mã")
                 self.check_roman(roman.group(1), no)
                 self.seq, self.parent_level = [], 1
-                return _Block("heading", body, no, blank, number=roman.group(1), level=1)
+                return _Unit("heading", body, no, blank, number=roman.group(1), level=1)
         match = _NUMBER_RE.match(text)
         if not match:
             return None
@@ -561,7 +562,7 @@ class _Importer:
 
     def numbered_block(
         self, text: str, no: int, blank: bool, parts: list[int], dot: bool, body: str
-    ) -> _Block | None:
+    ) -> _Unit | None:
         """Decide between a numbered heading, a numbered paragraph or plain text."""
         number = ".".join(str(p) for p in parts)
         level = min(len(parts) + 1, 4)
@@ -573,14 +574,14 @@ class _Importer:
                 return None
             self.note(no, f"đề mục '{_quote(text)}' thiếu dấu chấm sau số")
         elif len(parts) == 1 and (sentence or len(text) > _MAX_SINGLE_HEADING):
-            return _Block("num", text, no, blank, number=number)
+            return _Unit("num", text, no, blank, number=number)
         elif len(parts) > 1 and sentence and len(text) > 150:
             self.note(no, f"đề mục '{_quote(text)}' kết thúc bằng dấu chấm, có thể lẫn đoạn văn")
         self.check_number(self.seq, parts, no)
         self.seq, self.parent_level = parts, level
-        return _Block("heading", body, no, blank, number=number, level=level)
+        return _Unit("heading", body, no, blank, number=number, level=level)
 
-    def letter_block(self, text: str, no: int, blank: bool, letter: str, body: str) -> _Block:
+    def letter_block(self, text: str, no: int, blank: bool, letter: str, body: str) -> _Unit:
         """'a) …': a heading one level under the last numbered one when short, else an item."""
         previous, self.letter = self.letter, letter
         if previous and not _letter_follows(previous, letter):
@@ -597,9 +598,9 @@ class _Importer:
             self.note(no, f"danh sách chữ cái bắt đầu bằng '{letter})' thay vì 'a)'")
         heading = len(body) <= 200 and not _ends_sentence(body) and _plain(body)[:1].isupper()
         if not heading:
-            return _Block("letter", text, no, blank, number=letter)
+            return _Unit("letter", text, no, blank, number=letter)
         level = min(self.parent_level + 1, 4)
-        return _Block("heading", body, no, blank, number=letter, level=level)
+        return _Unit("heading", body, no, blank, number=letter, level=level)
 
     def check_roman(self, numeral: str, no: int) -> None:
         """Report a Roman heading number that skips or repeats the previous one."""
@@ -653,7 +654,7 @@ class _Importer:
         previous = self.seq[depth - 1] if len(self.seq) >= depth else 0
         return parts[-1] == previous + 1
 
-    def finish_table(self, table: _Block) -> None:
+    def finish_table(self, table: _Unit) -> None:
         """Drop the |---| separator and decide whether the first row is a header."""
         rows = table.rows
         sep = [i for i, (_, cells) in enumerate(rows) if _TABLE_SEPARATOR_RE.match("|".join(cells))]
@@ -668,13 +669,13 @@ class _Importer:
 
     # -- footnotes -------------------------------------------------------------------------
 
-    def structure_footnotes(self, blocks: list[_Block]) -> list[_Block]:
+    def structure_footnotes(self, blocks: list[_Unit]) -> list[_Unit]:
         """Attach dash lists to list-style definitions; read '(5)' definitions after others."""
         called = {
             n for b in blocks if b.kind != "def" for t in self.texts(b) for _, n in _iter_calls(t)
         }
         defined = {b.fn for b in blocks if b.kind == "def"}
-        out: list[_Block] = []
+        out: list[_Unit] = []
         for block in blocks:
             prev = out[-1] if out else None
             if prev is None or prev.kind != "def":
@@ -684,7 +685,7 @@ class _Importer:
                 out.append(block)
         return out
 
-    def absorb_list_item(self, definition: _Block, block: _Block) -> bool:
+    def absorb_list_item(self, definition: _Unit, block: _Unit) -> bool:
         """Append a '- …' line to a definition that itself starts as a dash list."""
         if block.kind != "dash" or definition.text.lstrip()[:1] not in ("-", "–"):
             return False
@@ -693,7 +694,7 @@ class _Importer:
         self.note(block.line, f"dòng '{quoted}' được nối vào chú thích {_sup(definition.fn)}")
         return True
 
-    def read_plain_definition(self, block: _Block, called: set[int], defined: set[int]) -> None:
+    def read_plain_definition(self, block: _Unit, called: set[int], defined: set[int]) -> None:
         """Read '(5) …' after a definition as definition 5 when ⁽⁵⁾ is called but undefined."""
         if block.kind != "itemnum":
             return
@@ -707,7 +708,7 @@ class _Importer:
         self.note(block.line, message + " (ghi bằng số thường)")
 
     @staticmethod
-    def texts(block: _Block) -> list[str]:
+    def texts(block: _Unit) -> list[str]:
         """The texts of a block that may contain footnote calls, in reading order."""
         if block.kind == "table":
             return [cell for _, cells in block.rows for cell in cells]
@@ -715,7 +716,7 @@ class _Importer:
 
     # -- headings without numbers ----------------------------------------------------------
 
-    def find_unnumbered_headings(self, blocks: list[_Block]) -> None:
+    def find_unnumbered_headings(self, blocks: list[_Unit]) -> None:
         """A short line between a level-1 heading and a '1.1.' heading is a level-2 heading."""
         for i in range(1, len(blocks) - 1):
             prev, block, nxt = blocks[i - 1], blocks[i], blocks[i + 1]
@@ -735,11 +736,11 @@ class _Importer:
 
     # -- page-break continuations ----------------------------------------------------------
 
-    def merge_continuations(self, blocks: list[_Block]) -> list[_Block]:
+    def merge_continuations(self, blocks: list[_Unit]) -> list[_Unit]:
         """Join paragraphs that continue an earlier paragraph cut by a page break."""
-        out: list[_Block] = []
-        owner: list[_Block] = []
-        recent: list[_Block] = []
+        out: list[_Unit] = []
+        owner: list[_Unit] = []
+        recent: list[_Unit] = []
         if not self.layout_repairs:
             return blocks
         for idx, block in enumerate(blocks):
@@ -768,12 +769,12 @@ class _Importer:
 
     def continuation_target(
         self,
-        block: _Block,
+        block: _Unit,
         idx: int,
-        blocks: list[_Block],
-        owner: list[_Block],
-        recent: list[_Block],
-    ) -> _Block | None:
+        blocks: list[_Unit],
+        owner: list[_Unit],
+        recent: list[_Unit],
+    ) -> _Unit | None:
         """The open paragraph that a lowercase-initial paragraph continues, if any."""
         if block.kind != "p" or not block.text or not recent:
             return None
@@ -799,7 +800,7 @@ class _Importer:
         return recent[0]
 
     @staticmethod
-    def body_before_notes(idx: int, owner: list[_Block]) -> _Block | None:
+    def body_before_notes(idx: int, owner: list[_Unit]) -> _Unit | None:
         """The body paragraph just before the footnote area that ends at idx - 1."""
         j = idx - 1
         while j >= 0:
@@ -814,7 +815,7 @@ class _Importer:
             return None
         return owner[j]
 
-    def flag_possible_continuation(self, block: _Block, idx: int, owner: list[_Block]) -> None:
+    def flag_possible_continuation(self, block: _Unit, idx: int, owner: list[_Unit]) -> None:
         """Note (without merging) a capitalised paragraph that may continue the previous one."""
         if block.kind != "p" or not block.blank_before or idx == 0 or not block.text[:1].isupper():
             return
@@ -829,7 +830,7 @@ class _Importer:
 
     # -- rendering -------------------------------------------------------------------------
 
-    def render(self, blocks: list[_Block]) -> None:
+    def render(self, blocks: list[_Unit]) -> None:
         """Render blocks to HTML, placing footnotes at their calls."""
         used: set[int] = set()
         queues = self.definition_queues(blocks)
@@ -846,15 +847,15 @@ class _Importer:
         self.result.body_html = "\n".join(part for part in parts if part)
 
     @staticmethod
-    def definition_queues(blocks: list[_Block]) -> dict[int, deque[_Block]]:
+    def definition_queues(blocks: list[_Unit]) -> dict[int, deque[_Unit]]:
         """Footnote definitions by number, in document order."""
-        queues: dict[int, deque[_Block]] = {}
+        queues: dict[int, deque[_Unit]] = {}
         for block in blocks:
             if block.kind == "def":
                 queues.setdefault(block.fn, deque()).append(block)
         return queues
 
-    def render_block(self, block: _Block, used: set[int]) -> str:
+    def render_block(self, block: _Unit, used: set[int]) -> str:
         """HTML for one block."""
         kind = block.kind
         if kind == "heading":
@@ -881,7 +882,7 @@ class _Importer:
         attr = f' class="{css}"' if css else ""
         return f"<p{attr}>{self.with_calls(block)}</p>"
 
-    def render_heading(self, block: _Block) -> str:
+    def render_heading(self, block: _Unit) -> str:
         """HTML for a heading, with its number normalised and an anchor."""
         tag = f"h{block.level + 1}"
         anchor = self.add_outline(block.level, block.number, _plain(block.text))
@@ -896,7 +897,7 @@ class _Importer:
         self.result.outline.append(OutlineItem(level, number, text, anchor))
         return anchor
 
-    def render_table(self, block: _Block) -> str:
+    def render_table(self, block: _Unit) -> str:
         """HTML table with <th> header and numeric cells marked."""
         rows = block.rows
         out = ["<table>"]
@@ -915,7 +916,7 @@ class _Importer:
         out.append("</tbody></table>")
         return "".join(out)
 
-    def with_calls(self, block: _Block) -> str:
+    def with_calls(self, block: _Unit) -> str:
         """Inline HTML of a block's text with footnotes placed."""
         if block.kind == "def":
             return _inline(block.text)

@@ -1,10 +1,10 @@
-"""Import a Word (.docx) document through the plain-text importer.
+"""Reader of Word (.docx) documents: mammoth's HTML becomes blocks in the shared notation.
 
-mammoth (≥ 1.11) turns the .docx into HTML; this module turns that HTML into the line format
-of :func:`portal.importer.import_text` (a paragraph per line, ``**bold**``, ``*italic*``,
-``⁽¹⁾`` footnote calls with ``⁽¹⁾ text`` definitions after their paragraph, pipe tables)
-and imports it, so both importers give the same structure. Automatic Word numbering keeps
-its visible numbers: they are written into the paragraphs before mammoth reads them.
+mammoth (≥ 1.11) turns the .docx into HTML; this module writes that HTML as blocks (a
+paragraph per block, ``**bold**``, ``*italic*``, ``⁽¹⁾`` footnote calls with ``⁽¹⁾ text``
+definitions after their paragraph, pipe tables), so both readers feed the structurer the same
+way. Automatic Word numbering keeps its visible numbers: they are written into the paragraphs
+before mammoth reads them.
 
 Nothing outside the uploaded bytes is ever read: images are dropped without being opened,
 external file access stays off (mammoth refuses linked images by itself since 1.11), parts
@@ -23,12 +23,16 @@ import mammoth
 from django.utils.translation import gettext_noop
 from lxml import etree
 
-from portal.importer import (
+from portal.importing.blocks import (
     MAX_TABLE_COLUMNS,
+    NOT_READABLE,
     SUPERSCRIPT_DIGITS,
     TYPE_NAMES,
-    ImportResult,
-    import_text,
+    Block,
+    ImportRefused,
+    SourceDocument,
+    Unreadable,
+    split_lines,
 )
 
 DOCX_MAGIC = b"PK\x03\x04"
@@ -41,14 +45,11 @@ _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
 )
 
-_NOT_READABLE = gettext_noop(
-    "Tệp không phải văn bản thuần (UTF-8) cũng không phải tệp Word .docx đọc được. "
-    "Hãy lưu tệp dưới dạng .docx hoặc .txt (UTF-8) rồi thử lại."
-)
 _DAMAGED = gettext_noop(
     "Tệp Word bị hỏng: không đọc được phần nội dung (word/document.xml). Hãy mở tệp trong "
     "Word, lưu lại dưới dạng .docx rồi thử lại."
 )
+_NOTHING_IMPORTED = "Không có nội dung nào được nhập."
 _TO_SUPER = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _NOTE_HREF_RE = re.compile(r"^#(?:[\w-]*?)((?:foot|end)note-[^\s]+)$")
 _NOTE_ID_RE = re.compile(r"^(?:[\w-]*?)((?:foot|end)note-[^\s]+)$")
@@ -57,7 +58,6 @@ _PREFIX_RE = re.compile(
     r"|[-–—+•])\s+"
 )
 _RECIPIENTS_RE = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:", re.I)
-_NOTE_LINE_RE = re.compile(r"^Dòng ([0-9]+): ")
 _DOCTYPE_MARKS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BULLET_DASHES = frozenset({"-", "–", "—", "−", "‒"})
@@ -69,58 +69,30 @@ _MAX_NUMBER_CHARS = 16  # one number of a label ("MMMMMMMMMM", "ppp…")
 _MAX_LEVEL_TEXT = 64  # the w:lvlText pattern ("%1.%2.")
 
 
-class ImportRefused(ValueError):
-    """An upload that is neither UTF-8 text nor a readable .docx.
-
-    The message is Vietnamese source text marked for translation: show ``gettext(str(exc))``.
-    """
+def is_docx(data: bytes) -> bool:
+    """True when the bytes start as a zip archive, as every .docx does."""
+    return data.startswith(DOCX_MAGIC)
 
 
-# -- uploads ---------------------------------------------------------------------------------
+def check_docx(data: bytes) -> None:
+    """Raise ImportRefused unless the bytes are a .docx this reader can open."""
+    _check_parts(_check_archive(data))
 
 
-def detect_format(data: bytes) -> str:
-    """'docx' or 'text', decided by content; raises ImportRefused for anything else."""
-    if data.startswith(DOCX_MAGIC):
-        _check_parts(_check_archive(data))
-        return "docx"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(
-            gettext_noop(
-                "Tệp Word 97-2003 (.doc) hoặc tệp Word có mật khẩu chưa nhập được. Hãy mở tệp "
-                "trong Word, bỏ mật khẩu nếu có, lưu lại dưới dạng .docx rồi thử lại."
-            )
-        )
-    if data.startswith(b"%PDF"):
-        raise ImportRefused(
-            gettext_noop("Tệp PDF không nhập được. Hãy dùng tệp Word .docx hoặc .txt (UTF-8).")
-        )
-    decode_text(data)
-    return "text"
-
-
-def decode_text(data: bytes) -> str:
-    """The text of a UTF-8 upload; raises ImportRefused when it is not plain text."""
+def read_docx(data: bytes) -> SourceDocument:
+    """The blocks of one .docx; raises Unreadable, with the report, when nothing is readable."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(_NOT_READABLE) from exc
-    if "\x00" in text:
-        raise ImportRefused(_NOT_READABLE)
-    if not text.strip():
-        raise ImportRefused(gettext_noop("Tệp không có nội dung."))
-    return text
-
-
-def import_upload(data: bytes, kind: str) -> tuple[ImportResult, str]:
-    """Import an uploaded .txt or .docx; returns the result and the format found.
-
-    Raises ImportRefused (Vietnamese message) for bytes that are neither.
-    """
-    source = detect_format(data)
-    if source == "docx":
-        return import_docx(data, kind), source
-    return import_text(decode_text(data), kind), source
+        archive = _check_archive(bytes(data))
+    except ImportRefused as exc:
+        raise Unreadable([f"{exc} {_NOTHING_IMPORTED}"]) from exc
+    except Exception as exc:  # noqa: BLE001 - bad input must never raise anything else
+        raise Unreadable([f"{NOT_READABLE} {_NOTHING_IMPORTED}"]) from exc
+    try:
+        return _convert(archive, data)
+    except ImportRefused as exc:
+        raise Unreadable([f"{exc} {_NOTHING_IMPORTED}"]) from exc
+    except Exception as exc:  # noqa: BLE001 - fall back to the raw text of the paragraphs
+        return _raw_source(archive, exc)
 
 
 def _check_archive(data: bytes) -> zipfile.ZipFile:
@@ -129,10 +101,10 @@ def _check_archive(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
-        raise ImportRefused(_NOT_READABLE) from exc
+        raise ImportRefused(NOT_READABLE) from exc
     names = {entry.filename for entry in entries}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise ImportRefused(_NOT_READABLE)
+        raise ImportRefused(NOT_READABLE)
     if len(entries) > MAX_ARCHIVE_ENTRIES or (
         sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES
     ):
@@ -174,63 +146,30 @@ def _xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
         return b""
 
 
-# -- the Word importer -------------------------------------------------------------------------
+def _source(text: str, places: dict[int, str], notes: list[str]) -> SourceDocument:
+    """Blocks of the written text, each with the Word place a report note names."""
+    blocks = [
+        Block(line, places.get(number, ""))
+        for number, line in enumerate(split_lines(text), start=1)
+    ]
+    return SourceDocument(blocks, notes, layout_repairs=False)
 
 
-def import_docx(data: bytes, kind: str) -> ImportResult:
-    """Import one .docx; never raises (a file that cannot be read gives a report note)."""
-    try:
-        archive = _check_archive(bytes(data))
-    except ImportRefused as exc:
-        return ImportResult(report=[f"{exc} Không có nội dung nào được nhập."])
-    except Exception:  # noqa: BLE001 - bad input must never raise
-        return ImportResult(report=[f"{_NOT_READABLE} Không có nội dung nào được nhập."])
-    try:
-        converted = _convert(archive, data)
-    except ImportRefused as exc:
-        return ImportResult(report=[f"{exc} Không có nội dung nào được nhập."])
-    except Exception as exc:  # noqa: BLE001 - fall back to the raw text of the paragraphs
-        return _raw_import(archive, kind, exc)
-    result = import_text(converted.text, kind, layout_repairs=False)
-    result.report = converted.notes + [_place_note(n, converted.places) for n in result.report]
-    return result
-
-
-@dataclass
-class _Converted:
-    """The line-format text of a .docx, the Word place of each line and the docx notes."""
-
-    text: str
-    places: dict[int, str]
-    notes: list[str]
-
-
-def _place_note(note: str, places: dict[int, str]) -> str:
-    """'Dòng 7: …' of the generated text becomes 'Đoạn 4: …' of the Word document."""
-    match = _NOTE_LINE_RE.match(note)
-    if not match:
-        return note
-    place = places.get(int(match.group(1)))
-    return f"{place}: {note[match.end() :]}" if place else note
-
-
-def _raw_import(archive: zipfile.ZipFile, kind: str, exc: Exception) -> ImportResult:
-    """Import the bare paragraph texts when the structured conversion failed."""
+def _raw_source(archive: zipfile.ZipFile, exc: Exception) -> SourceDocument:
+    """The bare paragraph texts, when the structured conversion failed."""
     note = (
         f"Không đọc được cấu trúc tệp Word ({type(exc).__name__}); "
         "nội dung được nhập từ chữ của từng đoạn, không giữ định dạng"
     )
     try:
         lines = _part_paragraphs(archive, "word/document.xml")
-    except Exception:  # noqa: BLE001
-        return ImportResult(report=[note, _NOT_READABLE])
-    result = import_text("\n\n".join(lines), kind, layout_repairs=False)
-    result.report.insert(0, note)
-    return result
+    except Exception as error:  # noqa: BLE001
+        raise Unreadable([note, NOT_READABLE]) from error
+    return _source("\n\n".join(lines), {}, [note])
 
 
-def _convert(archive: zipfile.ZipFile, data: bytes) -> _Converted:
-    """Number the paragraphs, run mammoth without any outside access, write the lines."""
+def _convert(archive: zipfile.ZipFile, data: bytes) -> SourceDocument:
+    """Number the paragraphs, run mammoth without any outside access, write the blocks."""
     _refuse_doctype(archive)
     numbered = _with_visible_numbers(archive, data)
     images: list[str] = []
@@ -252,7 +191,7 @@ def _convert(archive: zipfile.ZipFile, data: bytes) -> _Converted:
         described = [alt for alt in images if alt]
         note = f"{len(images)} hình ảnh trong tệp Word không được nhập (chỉ nhập chữ)"
         notes.append(note + (f"; mô tả: {' / '.join(described)}" if described else ""))
-    return _Converted(writer.text, writer.places, notes)
+    return _source(writer.text, writer.places, notes)
 
 
 def _part_paragraphs(archive: zipfile.ZipFile, name: str) -> list[str]:
@@ -516,7 +455,7 @@ def _label(paragraph, numbering: _Numbering, counters: dict[str, list[int | None
     return label or None
 
 
-# -- mammoth's HTML to the importer's lines ----------------------------------------------------
+# -- mammoth's HTML to the shared notation ----------------------------------------------------
 
 
 @dataclass
@@ -543,7 +482,7 @@ def _collapse(text: str) -> str:
 
 
 class _LineWriter:
-    """Walks mammoth's HTML once and writes the importer's line format."""
+    """Walks mammoth's HTML once and writes the lines of the shared notation."""
 
     def __init__(self, html: str, note_parts: dict[str, str]) -> None:
         self.lines: list[str] = []
