@@ -55,10 +55,12 @@ def setup(work: Path) -> dict:
 
 def documents(env: dict) -> list[dict]:
     code = (
-        "import json,django;django.setup();from portal.models import Document as D;"
+        "import json,django;django.setup();from portal.models import Document as D\n"
+        "def path(d,f):\n"
+        " s=d.approved_revision.rendered_files.filter(format=f).first()\n"
+        " return s.file.path if s else ''\n"
         "print(json.dumps([{'id':d.pk,'kind':d.kind,'title':d.title[:50],"
-        "'pdf':d.approved_revision.pdf.path,'docx':d.approved_revision.docx.path "
-        "if d.approved_revision.docx else ''} for d in D.objects.order_by('pk')]))"
+        "'pdf':path(d,'pdf'),'docx':path(d,'docx')} for d in D.objects.order_by('pk')]))"
     )
     out = sh(PY, "-c", code, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"})
     return json.loads(out.stdout)

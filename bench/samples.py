@@ -33,8 +33,9 @@ def main() -> None:
         run("load_demo")
         run("db_worker", "--batch", "--no-startup-delay", "--no-reload")
         code = (
-            "import django;django.setup();from portal.models import Document as D\n"
-            "for d in D.objects.order_by('pk'): print(d.kind, d.approved_revision.pdf.path)"
+            "import django;django.setup();from portal.models import RenderedFile as F\n"
+            "for f in F.objects.filter(format='pdf').order_by('revision__document_id'):\n"
+            " print(f.revision.document.kind, f.file.path)"
         )
         listing = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, text=True,
                                  env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.storage import private_storage
@@ -149,12 +150,6 @@ class Revision(models.Model):
     body_html = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # The official files of an approved revision, rendered once in the background.
-    pdf = models.FileField(upload_to="rendered/%Y/", storage=private_storage, blank=True)
-    docx = models.FileField(upload_to="rendered/%Y/", storage=private_storage, blank=True)
-    pdf_etag = models.CharField(max_length=64, blank=True)
-    docx_etag = models.CharField(max_length=64, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["document", "number"]
@@ -164,6 +159,30 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} r{self.number}"
+
+
+class RenderedFile(models.Model):
+    """One official file of an approved revision in one format, rendered once and kept.
+
+    The format is a renderer's name (``portal.rendering.registry``): a new format is a new
+    renderer, not a new column.
+    """
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="rendered_files")
+    format = models.CharField(max_length=20)  # "pdf", "docx"
+    file = models.FileField(upload_to="rendered/%Y/", storage=private_storage)
+    etag = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "format"], name="unique_rendered_file_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.format}"
 
 
 class WorkflowEvent(models.Model):

@@ -25,7 +25,8 @@ from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
 from portal.kinds import KINDS, kind_record
-from portal.models import Document, DocumentImage, Membership, Organisation, Revision
+from portal.models import Document, DocumentImage, Membership, Organisation, RenderedFile, Revision
+from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.selectors import (
@@ -376,28 +377,20 @@ def document_transition(request, pk: int, action: str):
     return redirect("portal:document_detail", pk=pk)
 
 
-RENDERED = {
-    "pdf": ("application/pdf", gettext_lazy("bản PDF")),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        gettext_lazy("bản Word"),
-    ),
-}
-
-
 @login_required
 @require_GET
 def document_file(request, pk: int, fmt: str):
     """Check access, record the receipt, hand over a signed link to the stored file."""
+    renderer = RENDERERS.get(fmt)
+    if renderer is None or not renderer.stored:
+        raise Http404(_("Không có thao tác này."))
     document = get_document_for_user(request.user, pk, action="download")
-    content_type, label = RENDERED[fmt]
-    revision = Revision.objects.only("pk", fmt, f"{fmt}_etag", "rendered_at").get(
-        pk=document.approved_revision_id
-    )
-    stored = getattr(revision, fmt)
-    if not stored:
+    stored = RenderedFile.objects.filter(
+        revision_id=document.approved_revision_id, format=fmt
+    ).first()
+    if stored is None:
         failed = rules_render_failed(request.user, document)
-        context = {"document": document, "label": label, "failed": failed,
+        context = {"document": document, "label": renderer.label, "failed": failed,
                    "can_render": ACTIONS["render"].test(request.user, document)}  # fmt: skip
         response = render(request, "portal/rendering_pending.html", context,
                           status=503 if failed else 202)  # fmt: skip
@@ -405,13 +398,13 @@ def document_file(request, pk: int, fmt: str):
         return response
     workflow.receipt_record(document=document, user=request.user)
     with translation.override("vi"):
-        filename = f"{document.get_kind_display()} {document.number or document.pk}.{fmt}"
+        name = f"{document.get_kind_display()} {document.number or document.pk}"
     url = signed_url(
-        name=stored.name,
-        etag=getattr(revision, f"{fmt}_etag"),
-        modified=int(revision.rendered_at.timestamp()),
-        content_type=content_type,
-        filename=filename,
+        name=stored.file.name,
+        etag=stored.etag,
+        modified=int(stored.created_at.timestamp()),
+        content_type=renderer.content_type,
+        filename=f"{name}.{renderer.extension}",
         session_key=request.session.session_key or "",
     )
     return redirect(url)

@@ -22,7 +22,7 @@ class IndicatorRow:
 class PrintData:
     """Everything printed on a document, already resolved to strings."""
 
-    kind: str  # "bulletin" | "guidance" | "report"
+    kind: str  # "bulletin" | "guidance" | "report": a CSS class of the page, nothing more
     parent_line: str  # "QUẬN ỦY ĐỒ SƠN"
     issuer_name: str  # "BAN TUYÊN GIÁO"
     number: str  # "127-HD/BTGTU" or "" for an unnumbered draft
@@ -38,6 +38,8 @@ class PrintData:
     is_draft: bool = False  # prints a "DỰ THẢO" mark
     subject: str = ""  # PDF subject; "" = built from the number and the title
     appendix_of: str = ""  # line under "PHỤ LỤC"; "" = "(Kèm theo Báo cáo số …)"
+    kind_label: str = ""  # "Báo cáo" in "(Kèm theo Báo cáo số …)"; "" = from the type name
+    masthead: bool = False  # the bulletin's layout: masthead and a contents box
     # A report's indicator table: when given, the appendix prints it instead of the body's table.
     indicators: list[IndicatorRow] = field(default_factory=list)
     indicator_headers: list[str] = field(default_factory=list)  # seven column headers

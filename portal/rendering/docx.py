@@ -42,8 +42,8 @@ from docx.shared import Length, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from PIL import ImageFont
 
+from .common import body_with_indicators, number_line, pdf_author, vietnamese_date_line
 from .data import PrintData
-from .pdf import body_with_indicators, number_line, pdf_author, vietnamese_date_line
 
 FONT_NAME = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -745,7 +745,7 @@ class _DocxWriter:
         data = self.data
         doc = self.sink
         center = WD_ALIGN_PARAGRAPH.CENTER
-        if data.kind == "bulletin":
+        if data.masthead:
             name = self._paragraph(
                 doc,
                 data.type_name,

@@ -8,7 +8,8 @@ Public API:
   under the project's static directory and ``MEDIA_ROOT`` and refuses everything else
   (network, other files, ``data:`` URLs), so a body image such as
   ``http://169.254.169.254/…`` or ``file:///etc/passwd`` is simply left out.
-- ``vietnamese_date_line(place, d)`` and ``number_line(number)`` build the header lines.
+- ``vietnamese_date_line(place, d)`` and ``number_line(number)`` (from ``common``, shared
+  with the Word writer) build the header lines.
 - ``render_pdf_limited(data, timeout_s=30, max_memory_mb=600)`` renders in a forked child
   under a wall-clock and an address-space limit and raises :class:`RenderError` (with a
   Vietnamese message for the user) when the document is too big or too complex.
@@ -16,8 +17,8 @@ Public API:
 Before templating, ``prepare_body`` restructures the body: an appendix (from
 ``<h2 class="appendix">`` to the end) is moved out of the main text so that it prints
 after the closing block, on its own pages (landscape when a table has more than
-``LANDSCAPE_MIN_COLUMNS`` columns); a bulletin gets a contents box built from its h2/h3
-headings.
+``LANDSCAPE_MIN_COLUMNS`` columns); a document printed with a masthead (``data.masthead``,
+the bulletin's layout) gets a contents box built from its h2/h3 headings.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ import mimetypes
 import multiprocessing
 import resource
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from html import escape as html_escape
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +42,16 @@ from weasyprint import HTML
 from weasyprint.layout import block as weasy_block
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .common import (
+    NBSP,
+    appendix_start,
+    body_with_indicators,
+    element_classes,
+    number_line,
+    pdf_author,
+    serialize,
+    vietnamese_date_line,
+)
 from .data import PrintData
 
 TEMPLATE_NAME = "print/document.html"
@@ -60,16 +70,11 @@ ALLOWED_SUFFIXES = frozenset(
 )
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 
-NBSP = "\u00a0"
-
 # An appendix whose widest table has more columns than this prints on landscape pages.
 LANDSCAPE_MIN_COLUMNS = 6
 
 # Tagged PDF (structure tree, PDF/UA-1 identification) for screen readers.
 PDF_VARIANT = "pdf/ua-1"
-
-# Names of the document kinds in "(Kèm theo Báo cáo số …)".
-APPENDIX_OF_NAMES = {"report": "Báo cáo", "guidance": "Hướng dẫn", "bulletin": "Bản tin"}
 
 logger = logging.getLogger(__name__)
 
@@ -178,26 +183,6 @@ class SafeURLFetcher(URLFetcher):
 safe_url_fetcher = SafeURLFetcher()
 
 
-def vietnamese_date_line(place: str, d: date | None) -> str:
-    """ "Đồ Sơn, ngày 05 tháng 02 năm 2024"; blanks to fill by hand when there is no date."""
-    if d is None:
-        gap = NBSP * 6
-        return f"{place}, ngày{gap}tháng{gap}năm{gap}"
-    return f"{place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
-
-
-def number_line(number: str) -> str:
-    """ "Số 127-HD/BTGTU" (no colon), or "Số      -" left blank for an unnumbered draft."""
-    number = (number or "").strip()
-    if number:
-        return f"Số {number}"
-    return f"Số{NBSP * 8}-"
-
-
-def pdf_author(data: PrintData) -> str:
-    return " ".join(part for part in (data.issuer_name, data.parent_line) if part)
-
-
 def pdf_subject(data: PrintData) -> str:
     """ "Báo cáo số 452-BC/TU: kết quả thực hiện…", or ``data.subject`` when given."""
     if data.subject.strip():
@@ -213,7 +198,7 @@ def appendix_of_line(data: PrintData) -> str:
     """ "(Kèm theo Báo cáo số 452-BC/TU)", the line under "PHỤ LỤC"."""
     if data.appendix_of.strip():
         return data.appendix_of.strip()
-    name = APPENDIX_OF_NAMES.get(data.kind) or (data.type_name or "văn bản").capitalize()
+    name = data.kind_label or (data.type_name or "văn bản").capitalize()
     number = (data.number or "").strip() or NBSP * 8
     return f"(Kèm theo {name} số {number})"
 
@@ -236,15 +221,11 @@ class PreparedBody:
     contents: list[ContentsEntry] = field(default_factory=list)
 
 
-def _classes(element) -> set[str]:
-    return set((element.get("class") or "").split())
-
-
 def _heading_text(element) -> str:
     """Text of a heading without the text of footnotes it calls."""
     parts = [element.text or ""]
     for child in element:
-        if not (child.tag == "span" and "footnote" in _classes(child)):
+        if not (child.tag == "span" and "footnote" in element_classes(child)):
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
@@ -264,105 +245,18 @@ def _table_columns(table) -> int:
     return widest
 
 
-def _serialize(elements) -> str:
-    return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=True) for el in elements)
-
-
-# --- a report's indicator table ------------------------------------------------------
-
-INDICATOR_HEADERS = (
-    "TT",
-    "Chỉ tiêu",
-    "Đơn vị tính",
-    "Kế hoạch năm",
-    "Ước thực hiện quý",
-    "So với cùng kỳ (%)",
-    "So với kế hoạch năm (%)",
-)
-
-
-def _cell(tag: str, text: str, css: str = "") -> str:
-    attribute = f' class="{css}"' if css else ""
-    return f"<{tag}{attribute}>{html_escape(text)}</{tag}>"
-
-
-def indicator_table_html(data: PrintData) -> str:
-    """The table of ``data.indicators``: figures right-aligned, header row in a thead."""
-    headers = list(data.indicator_headers) or list(INDICATOR_HEADERS)
-    rows = []
-    for row in data.indicators:
-        name = html_escape(row.name)
-        if row.level and row.name.startswith("Bao gồm"):
-            name = f"<em>{name}</em>"
-        figures = (row.plan, row.estimate, row.same_period_ratio, row.plan_ratio)
-        cells = [_cell("td", row.code, "num"), f"<td>{name}</td>", _cell("td", row.unit)]
-        cells += [_cell("td", figure, "num") for figure in figures]
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    head = "".join(_cell("th", header) for header in headers)
-    return (
-        f'<table class="indicators"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def body_with_indicators(data: PrintData) -> str:
-    """The body whose appendix table is the indicator table of ``data``.
-
-    Without indicators the body is returned as it is. The first table after the appendix
-    heading is replaced; a body without an appendix gets one at its end.
-    """
-    body = data.body_html or ""
-    if not data.indicators:
-        return body
-    table = lxml.html.fragment_fromstring(indicator_table_html(data))
-    root = lxml.html.fragment_fromstring(body, create_parent="div")
-    children = list(root)
-    start = _appendix_start(children)
-    if start is None:
-        heading = lxml.html.Element("h2", {"class": "appendix"})
-        heading.text = "PHỤ LỤC"
-        title = lxml.html.Element("p", {"class": "appendix-title"})
-        title.text = "Một số chỉ tiêu chủ yếu"
-        root.extend([heading, title, table])
-    else:
-        old = next((t for el in children[start + 1 :] for t in el.iter("table")), None)
-        if old is not None:
-            table.tail = old.tail
-            old.getparent().replace(old, table)
-        else:
-            anchor = children[start]
-            following = children[start + 1] if start + 1 < len(children) else None
-            if following is not None and "appendix-title" in _classes(following):
-                anchor = following
-            anchor.addnext(table)
-    return (root.text or "") + _serialize(list(root))
-
-
-def _appendix_start(children: list) -> int | None:
-    """Index of the appendix heading ("PHỤ LỤC") among the body's top elements."""
-    return next(
-        (
-            i
-            for i, el in enumerate(children)
-            if el.tag in ("h1", "h2", "h3") and "appendix" in _classes(el)
-        ),
-        None,
-    )
-
-
 def prepare_body(data: PrintData) -> PreparedBody:
-    """Split off the appendix and collect the bulletin's contents (see module docstring)."""
+    """Split off the appendix and collect the masthead's contents (see module docstring)."""
     body = body_with_indicators(data)
-    is_bulletin = data.kind == "bulletin"
-    if not is_bulletin and "appendix" not in body:
+    if not data.masthead and "appendix" not in body:
         return PreparedBody(main_html=body)
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     children = list(root)
-    start = _appendix_start(children)
+    start = appendix_start(children)
     main, appendix = (children, []) if start is None else (children[:start], children[start:])
 
     contents: list[ContentsEntry] = []
-    if is_bulletin:
+    if data.masthead:
         used = {el.get("id") for el in root.iter() if el.get("id")}
         for element in main:
             for heading in element.iter("h2", "h3"):
@@ -377,7 +271,7 @@ def prepare_body(data: PrintData) -> PreparedBody:
                 if text:
                     contents.append(ContentsEntry(int(heading.tag[1]), text, anchor))
 
-    main_html = (root.text or "") + _serialize(main)
+    main_html = (root.text or "") + serialize(main)
     if not appendix:
         return PreparedBody(main_html=main_html, contents=contents)
     heading = appendix[0]
@@ -389,7 +283,7 @@ def prepare_body(data: PrintData) -> PreparedBody:
     columns = max((_table_columns(t) for el in appendix for t in el.iter("table")), default=0)
     return PreparedBody(
         main_html=main_html,
-        appendix_html=_serialize([heading, ref, *appendix[1:]]),
+        appendix_html=serialize([heading, ref, *appendix[1:]]),
         landscape=columns >= LANDSCAPE_MIN_COLUMNS,
         contents=contents,
     )
@@ -399,7 +293,6 @@ def render_html(data: PrintData) -> str:
     prepared = prepare_body(data)
     context = {
         "doc": data,
-        "is_bulletin": data.kind == "bulletin",
         "number_line": number_line(data.number),
         "date_line": vietnamese_date_line(data.place, data.issued_on),
         "author": pdf_author(data),

@@ -5,46 +5,68 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from portal.models import Revision, WorkflowEvent
-from portal.rendering.documents import render_document_files
+from portal.models import RenderedFile, Revision, WorkflowEvent
+from portal.rendering.registry import RENDERERS, render_files, stored_formats
+from portal.services.events import event_record
 
 
 class RenderFailed(Exception):
     """The revision could not be rendered; the message is meant for the user."""
 
 
-def _store(revision: Revision, field: str, data: bytes, extension: str) -> None:
-    name = f"{uuid.uuid4().hex}.{extension}"  # not guessable, though never public
-    getattr(revision, field).save(name, ContentFile(data), save=False)
-    setattr(revision, f"{field}_etag", hashlib.sha256(data).hexdigest()[:32])
+def _formats_stored(revision_id: int) -> set[str]:
+    return set(
+        RenderedFile.objects.filter(revision_id=revision_id).values_list("format", flat=True)
+    )
+
+
+def _store(revision: Revision, fmt: str, data: bytes) -> RenderedFile:
+    stored = RenderedFile(revision=revision, format=fmt, etag=hashlib.sha256(data).hexdigest()[:32])
+    name = f"{uuid.uuid4().hex}.{RENDERERS[fmt].extension}"  # not guessable, though never public
+    stored.file.save(name, ContentFile(data), save=False)
+    stored.save()
+    return stored
 
 
 def revision_render(*, revision_id: int) -> Revision:
-    """Render the PDF and DOCX of an approved revision unless they exist already."""
+    """Render and store the files of an approved revision in the formats it lacks.
+
+    Every format registered as stored is made once; a revision that has them all is left
+    alone. The render and the render-failed events are not transitions: their statuses are
+    left blank.
+    """
     revision = Revision.objects.select_related("document__issuer").get(pk=revision_id)
-    if revision.pdf and revision.docx:
+    missing = [fmt for fmt in stored_formats() if fmt not in _formats_stored(revision_id)]
+    if not missing:
         return revision
     document = revision.document
     try:
-        files = render_document_files(document, revision, formats=("pdf", "docx"))
+        files = render_files(document, revision, missing)
     except Exception as exc:  # any failure is reported on the document, never lost
-        WorkflowEvent.objects.create(
-            document=document,
-            action=WorkflowEvent.Action.RENDER_FAILED,
-            reason=str(exc) or exc.__class__.__name__,
-            revision=revision,
-        )
+        with transaction.atomic():
+            event_record(
+                document=document,
+                action=WorkflowEvent.Action.RENDER_FAILED,
+                from_status="",
+                to_status="",
+                reason=str(exc) or exc.__class__.__name__,
+                revision=revision,
+            )
         raise RenderFailed(str(exc)) from exc
     with transaction.atomic():
+        # The lock makes a second worker on the same revision wait, then store nothing.
         revision = Revision.objects.select_for_update().get(pk=revision_id)
-        if not revision.pdf:
-            for extension, data in files.items():
-                _store(revision, extension, data, extension)
-            revision.rendered_at = timezone.now()
-            revision.save()
-            WorkflowEvent.objects.create(
-                document=document, action=WorkflowEvent.Action.RENDER, revision=revision
+        stored = _formats_stored(revision_id)
+        new = {fmt: data for fmt, data in files.items() if fmt not in stored}
+        if new:
+            for fmt, data in new.items():
+                _store(revision, fmt, data)
+            event_record(
+                document=document,
+                action=WorkflowEvent.Action.RENDER,
+                from_status="",
+                to_status="",
+                revision=revision,
             )
     return revision

@@ -743,5 +743,5 @@ def test_published_report_files_carry_the_indicator_table(users, orgs):
     run_tasks()
     document.refresh_from_db()
     revision = document.approved_revision
-    table = indicator_table(revision.docx.read())
+    table = indicator_table(revision.rendered_files.get(format="docx").file.read())
     assert [c.text for c in table.rows[1].cells][6] == "25,05"

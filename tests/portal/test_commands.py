@@ -39,10 +39,10 @@ def test_load_demo_is_idempotent_and_publishes_the_seeds(db, settings, tmp_path)
     assert issued == {"report": date(2023, 3, 24)}
     february = Document.objects.get(bulletin__period_month=2, bulletin__period_year=2024)
     assert february.issued_on == date(2024, 2, 2)
-    assert not guidance.approved_revision.pdf  # rendered by the worker, not by the command
+    # Rendered by the worker, not by the command.
+    assert not guidance.approved_revision.rendered_files.filter(format="pdf").exists()
     run_tasks()
-    guidance.approved_revision.refresh_from_db()
-    assert guidance.approved_revision.pdf
+    assert guidance.approved_revision.rendered_files.filter(format="pdf").exists()
 
 
 def test_load_demo_refuses_with_debug_off(db, settings):
@@ -119,7 +119,8 @@ def test_export_writes_the_stored_pdf_of_an_approved_document(users, orgs, tmp_p
     document = make_document(users, orgs, state="approved")
     output = tmp_path / "out.pdf"
     _run("export_document", str(document.pk), "--format", "pdf", "-o", str(output))
-    assert output.read_bytes() == document.approved_revision.pdf.open("rb").read()
+    stored = document.approved_revision.rendered_files.get(format="pdf")
+    assert output.read_bytes() == stored.file.open("rb").read()
     text = _pdftotext(output)
     assert "Số 1-BT/BTGQU" in text
     assert "Chủ tịch nước Lương Cường" in text

@@ -21,9 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from portal.rendering.common import number_line, vietnamese_date_line
 from portal.rendering.data import PrintData
 from portal.rendering.docx import render_docx
-from portal.rendering.pdf import number_line, vietnamese_date_line
 from portal.sanitize import sanitize_html
 from tests.portal.import_helpers import KIND_TYPE_NAMES, import_text
 
@@ -93,6 +93,7 @@ def seed_data(name: str) -> PrintData:
         signer_title=result.signer_title,
         signer_name=result.signer_name,
         is_draft=draft,
+        masthead=kind == "bulletin",
     )
 
 

@@ -60,6 +60,7 @@ def seed_pair(name: str) -> tuple[ImportResult, ImportResult, PrintData]:
         authority_line=text_result.authority_line,
         signer_title=text_result.signer_title,
         signer_name=text_result.signer_name,
+        masthead=kind == "bulletin",
     )
     return text_result, import_docx(render_docx(data), kind), data
 

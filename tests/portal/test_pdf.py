@@ -248,6 +248,7 @@ def test_the_closing_block_is_never_split_across_pages(tmp_path):
 def test_bulletin_masthead(tmp_path):
     data = make_guidance(
         kind="bulletin",
+        masthead=True,
         number="02-BT/BTGQU",
         type_name="BẢN TIN",
         title="THÔNG TIN SINH HOẠT CHI BỘ THÁNG 02 NĂM 2024",
@@ -445,8 +446,8 @@ def page_sizes(path):
 
 
 def test_wide_appendix_after_closing_on_landscape_pages_with_repeated_header(tmp_path):
-    data = make_guidance(kind="report", type_name="BÁO CÁO", number="452-BC/TU",
-                         body_html=appendix_body())  # fmt: skip
+    data = make_guidance(kind="report", kind_label="Báo cáo", type_name="BÁO CÁO",
+                         number="452-BC/TU", body_html=appendix_body())  # fmt: skip
     path = write(tmp_path, "appendix.pdf", render_pdf(data))
     sizes = page_sizes(path)
     landscape = [i + 1 for i, s in enumerate(sizes) if s == "841.89 x 595.276"]
@@ -479,13 +480,15 @@ def test_prepare_body_moves_appendix_and_builds_contents():
         '<h2 id="h-1">I. THẾ GIỚI</h2><p>a</p><h3>1. Tin<span class="footnote">ghi</span> một</h3>'
         "<h4>1.1. Sâu</h4><p>b</p>"
     )
-    prepared = pdfmod.prepare_body(make_guidance(kind="bulletin", body_html=body))
+    prepared = pdfmod.prepare_body(make_guidance(kind="bulletin", masthead=True, body_html=body))
     assert [(e.level, e.text) for e in prepared.contents] == [(2, "I. THẾ GIỚI"), (3, "1. Tin một")]
     assert prepared.contents[0].anchor == "h-1"
     assert f'id="{prepared.contents[1].anchor}"' in prepared.main_html
     assert prepared.appendix_html == ""
 
-    report = make_guidance(kind="report", number="1-BC/TU", body_html=appendix_body(3, 6))
+    report = make_guidance(
+        kind="report", kind_label="Báo cáo", number="1-BC/TU", body_html=appendix_body(3, 6)
+    )
     prepared = pdfmod.prepare_body(report)
     assert "PHỤ LỤC" not in prepared.main_html and prepared.main_html.startswith("<h2>I.")
     assert prepared.appendix_html.startswith('<h2 class="appendix" id="h-99">PHỤ LỤC</h2>')
@@ -501,8 +504,8 @@ def test_bulletin_contents_box_links_to_headings(tmp_path):
         f'<h2 id="h-{i}">{"I" * i}. MỤC {i}</h2><h3>1. Tin {i}</h3>' + paragraphs(2)
         for i in (1, 2, 3)
     )
-    data = make_guidance(kind="bulletin", type_name="BẢN TIN", title="THÔNG TIN THÁNG 12",
-                         body_html=body)  # fmt: skip
+    data = make_guidance(kind="bulletin", masthead=True, type_name="BẢN TIN",
+                         title="THÔNG TIN THÁNG 12", body_html=body)  # fmt: skip
     html = render_html(data)
     assert html.count('<a href="#') == 6 and 'href="#h-2"' in html
     path = write(tmp_path, "toc.pdf", render_pdf(data))

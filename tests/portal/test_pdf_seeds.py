@@ -45,6 +45,7 @@ TOL = 3.0  # pt
 SEEDS = {
     "bulletin-2024-02-doson": {
         "kind": "bulletin",
+        "masthead": True,
         "parent_line": "QUẬN ỦY ĐỒ SƠN",
         "issuer_name": "BAN TUYÊN GIÁO",
         "number": "02-BT/BTGQU",
@@ -56,6 +57,7 @@ SEEDS = {
     },
     "bulletin-2024-12-doson": {
         "kind": "bulletin",
+        "masthead": True,
         "parent_line": "QUẬN ỦY ĐỒ SƠN",
         "issuer_name": "BAN TUYÊN GIÁO",
         "number": "12-BT/BTGQU",
@@ -74,6 +76,7 @@ SEEDS = {
     },
     "report-2023-q1-haiphong": {
         "kind": "report",
+        "kind_label": "Báo cáo",
         "parent_line": "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG",
         "issuer_name": "THÀNH ỦY",
         "number": "452-BC/TU",

@@ -5,6 +5,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from portal.models import Document, DocumentImage, Receipt, Revision
+from portal.models import Document, DocumentImage, Receipt, RenderedFile
 from tests.factories import login_two_step, make_document, run_tasks
 
 
@@ -131,31 +132,32 @@ def test_the_history_is_shown_to_staff_not_to_readers(client, users, orgs):
 
 def test_rendered_files_are_kept_outside_the_public_media(users, orgs, settings):
     document = make_document(users, orgs, state="published")
-    revision = document.approved_revision
-    for stored in (revision.pdf, revision.docx):
+    files = {
+        stored.format: stored.file for stored in document.approved_revision.rendered_files.all()
+    }
+    assert set(files) == {"pdf", "docx"}
+    for stored in files.values():
         path = Path(stored.path)
         assert path.is_file()
         assert path.is_relative_to(settings.PRIVATE_ROOT)
         assert not path.is_relative_to(settings.MEDIA_ROOT)
         assert re.fullmatch(r"rendered/\d{4}/[0-9a-f]{32}\.(pdf|docx)", stored.name)
     with pytest.raises(ValueError):
-        revision.pdf.storage.url(revision.pdf.name)  # no public address at all
+        files["pdf"].storage.url(files["pdf"].name)  # no public address at all
     assert not any(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
 
 
-def test_files_rendered_before_are_moved_out_of_the_public_media(users, orgs, settings):
+def test_files_rendered_before_are_moved_out_of_the_public_media(settings):
     import importlib
 
-    from django.apps import apps
-
     migration = importlib.import_module("portal.migrations.0004_rendered_files_private")
-    document = make_document(users, orgs, state="published")
-    revision = document.approved_revision
     old = Path(settings.MEDIA_ROOT) / "rendered/2024/7-r1.pdf"
     old.parent.mkdir(parents=True)
     old.write_bytes(b"%PDF-old")
-    Revision.objects.filter(pk=revision.pk).update(pdf="rendered/2024/7-r1.pdf")
-    migration.move_rendered_files(apps, None)
+    # The Revision of that migration's state, whose pdf column names the old file.
+    names = [("rendered/2024/7-r1.pdf", "")]
+    revisions = SimpleNamespace(objects=SimpleNamespace(values_list=lambda *fields: names))
+    migration.move_rendered_files(SimpleNamespace(get_model=lambda *label: revisions), None)
     assert not old.exists()
     assert (Path(settings.PRIVATE_ROOT) / "rendered/2024/7-r1.pdf").read_bytes() == b"%PDF-old"
 
@@ -341,7 +343,7 @@ def test_download_before_rendering_says_it_is_being_made(client, users, orgs):
     assert response.status_code == 202
     assert "Đang tạo bản PDF" in response.content.decode()
     assert response["Retry-After"] == "5"
-    assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+    assert not RenderedFile.objects.filter(revision=document.approved_revision_id).exists()
     run_tasks()
     assert client.get(reverse("portal:document_pdf", args=[document.pk])).status_code == 302
 
@@ -365,7 +367,7 @@ def test_a_failed_rendering_is_reported_on_the_document(users, orgs, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("Văn bản quá lớn để tạo PDF.")
 
-    monkeypatch.setattr(rendering, "render_document_files", broken)
+    monkeypatch.setattr(rendering, "render_files", broken)
     document = make_document(users, orgs, state="approved")
     event = document.events.get(action="render_failed")
     assert event.reason == "Văn bản quá lớn để tạo PDF."
@@ -376,7 +378,7 @@ def test_after_a_failed_rendering_the_download_says_so_and_staff_render_again(
 ):
     settings.RENDER_TIMEOUT_SECONDS = 0.01
     document = make_document(users, orgs, state="published")
-    assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+    assert not RenderedFile.objects.filter(revision=document.approved_revision_id).exists()
     client.force_login(users["vanhuong.secretary"])
     response = client.get(reverse("portal:document_pdf", args=[document.pk]))
     assert response.status_code == 503
@@ -395,7 +397,9 @@ def test_after_a_failed_rendering_the_download_says_so_and_staff_render_again(
     twice = client.post(again)
     assert twice.status_code == 409 and "đang được tạo lại" in twice.content.decode()
     run_tasks()
-    assert Revision.objects.get(pk=document.approved_revision_id).pdf
+    assert RenderedFile.objects.filter(
+        revision=document.approved_revision_id, format="pdf"
+    ).exists()
     client.force_login(users["vanhuong.secretary"])
     assert client.get(reverse("portal:document_pdf", args=[document.pk])).status_code == 302
     client.force_login(users["doson.editor"])
@@ -407,7 +411,7 @@ def test_a_rendering_over_the_time_limit_fails_with_a_clear_message(users, orgs,
     document = make_document(users, orgs, state="approved")
     event = document.events.get(action="render_failed")
     assert "thời gian cho phép" in event.reason
-    assert not Revision.objects.get(pk=document.approved_revision_id).pdf
+    assert not RenderedFile.objects.filter(revision=document.approved_revision_id).exists()
 
 
 def test_the_admin_signs_in_through_the_rate_limited_login(client, users):

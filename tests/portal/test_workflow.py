@@ -29,7 +29,8 @@ def test_district_document_goes_to_head_then_city(users, orgs):
     assert document.number == "1-BT/BTGQU"
     run_tasks()
     document.refresh_from_db()
-    assert document.approved_revision.pdf.read().startswith(b"%PDF")
+    stored = document.approved_revision.rendered_files.get(format="pdf")
+    assert stored.file.read().startswith(b"%PDF")
     document = document_publish(document=document, actor=users["doson.editor"])
     assert document.status == Status.PUBLISHED
     actions = list(document.events.values_list("action", "from_status", "to_status"))
@@ -96,7 +97,7 @@ def test_text_pasted_with_control_characters_still_renders_once_approved(users, 
     run_tasks()
     revision = document.approved_revision
     revision.refresh_from_db()
-    assert revision.pdf and revision.docx
+    assert {stored.format for stored in revision.rendered_files.all()} == {"pdf", "docx"}
     assert not document.events.filter(action=WorkflowEvent.Action.RENDER_FAILED).exists()
 
 

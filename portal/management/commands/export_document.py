@@ -1,13 +1,11 @@
 """export_document: write a document's stored PDF or DOCX (or a fresh draft rendering)."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.exports import document_as_data
-from portal.models import Document
-from portal.rendering.documents import render_document_files
+from portal.models import Document, RenderedFile
+from portal.rendering.registry import RENDERERS, render_files
 
 
 class Command(BaseCommand):
@@ -18,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("id", type=int)
-        parser.add_argument("--format", default="pdf", choices=["pdf", "docx", "json"])
+        parser.add_argument("--format", default="pdf", choices=sorted(RENDERERS))
         parser.add_argument("-o", "--output", required=True)
 
     def handle(self, *args, id: int, format: str, output: str, **options):
@@ -30,20 +28,24 @@ class Command(BaseCommand):
         if document is None:
             raise CommandError(f"Không có văn bản số {id}.")
         target = _target(output)
-        if format == "json":
-            data = json.dumps(document_as_data(document), ensure_ascii=False, indent=2)
-            _write(target, (data + "\n").encode("utf-8"))
+        if not RENDERERS[format].stored:
+            revision = document.approved_revision or document.current_revision
+            _write(target, render_files(document, revision, (format,))[format])
             self.stdout.write(f"Đã ghi {output} (dữ liệu có cấu trúc).")
             return
         revision = document.approved_revision
-        stored = getattr(revision, format) if revision else None
+        stored = (
+            RenderedFile.objects.filter(revision=revision, format=format).first()
+            if revision
+            else None
+        )
         if stored:
-            with stored.open("rb") as handle:
+            with stored.file.open("rb") as handle:
                 data = handle.read()
             origin = "bản đã lưu khi phê duyệt"
         else:
             revision = revision or document.current_revision
-            data = render_document_files(document, revision, formats=(format,))[format]
+            data = render_files(document, revision, (format,))[format]
             origin = "bản vừa tạo"
         _write(target, data)
         self.stdout.write(f"Đã ghi {output} ({len(data)} byte, {origin}).")
