@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from bulletins.kind import NAME
 from portal.models import Document, Organisation
 from portal.services.documents import (
     Prefill,
@@ -44,7 +45,7 @@ def previous_bulletin(*, issuer: Organisation, month: int, year: int) -> Documen
         bulletin__period_year=year, bulletin__period_month__lt=month
     )
     return (
-        Document.objects.filter(kind=Document.Kind.BULLETIN, issuer=issuer)
+        Document.objects.filter(kind=NAME, issuer=issuer)
         .filter(earlier)
         .select_related("bulletin", "current_revision", "approved_revision")
         .order_by("-bulletin__period_year", "-bulletin__period_month", "-pk")

@@ -5,36 +5,36 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from guidance import indicators as ind
+from guidance.kinds import REPORT
 from guidance.models import Indicator
 from portal.access import is_city_document
 from portal.models import Document
 from portal.rendering.data import IndicatorRow
-from portal.selectors import get_document_for_user, require_action
+from portal.selectors import NotFound, get_document_for_user, require_action
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 REPORTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
 
 
 def report_for_user(user, pk: int, *, action: str = "view", city: bool = False) -> Document:
-    """A report the user may see (else 404) and act on (else 403); ``city``: a city report."""
+    """A report the user may see (else NotFound) and act on (else 403); ``city``: a city report."""
     document = get_document_for_user(user, pk)
-    if document.kind != Document.Kind.REPORT or not hasattr(document, "report"):
-        raise Http404(_("Văn bản này không phải báo cáo quý."))
+    if document.kind != REPORT or not hasattr(document, "report"):
+        raise NotFound(_("Văn bản này không phải báo cáo quý."))
     if city and not is_city_document(document):
-        raise Http404(_("Chỉ báo cáo của cấp thành phố mới tổng hợp số liệu các quận, huyện."))
+        raise NotFound(_("Chỉ báo cáo của cấp thành phố mới tổng hợp số liệu các quận, huyện."))
     return require_action(user, document, action)
 
 
 def indicator_of(document: Document, pk: int) -> Indicator:
-    """One row of the report's table (else 404)."""
+    """One row of the report's table (else NotFound)."""
     try:
         return document.report.indicators.select_related("report__document").get(pk=pk)
     except (Indicator.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("Không tìm thấy chỉ tiêu này trong báo cáo.")) from exc
+        raise NotFound(_("Không tìm thấy chỉ tiêu này trong báo cáo.")) from exc
 
 
 def _plain_name(name: str) -> str:
@@ -164,7 +164,7 @@ def _printed(line: IndicatorLine) -> IndicatorRow:
 
 def print_indicators(document: Document) -> list[IndicatorRow]:
     """The rows the appendix prints, figures in the Vietnamese way, ratios computed."""
-    if document.kind != Document.Kind.REPORT:
+    if document.kind != REPORT:
         return []
     return [_printed(line) for line in indicator_lines(document)]
 
@@ -177,7 +177,7 @@ def district_reports(document: Document) -> list[Document]:
     report = document.report
     candidates: QuerySet[Document] = (
         Document.objects.filter(
-            kind=Document.Kind.REPORT,
+            kind=REPORT,
             status__in=REPORTED,
             report__quarter=report.quarter,
             report__year=report.year,

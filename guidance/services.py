@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guidance import indicators as ind
+from guidance.kinds import REPORT
 from guidance.models import Indicator, IndicatorSource, Report
 from guidance.selectors import has_figures, indicator_key, pulled_groups
 from portal.models import Document, Revision, WorkflowEvent
 from portal.rules import ACTIONS
+from portal.services.events import document_locked, event_record
 
 COLUMN_NAMES = {
     "plan": "Kế hoạch năm",
@@ -87,7 +89,7 @@ def report_indicators_sync(*, document: Document, revision: Revision) -> int:
     figures edited on the indicator page, a changed row keeps last year's figure when its
     cells leave it blank, and the rows pulled from the districts stay under their rows.
     """
-    if document.kind != Document.Kind.REPORT:
+    if document.kind != REPORT:
         return 0
     report = Report.objects.select_for_update().get(document=document)
     table = ind.read_indicator_table(revision.body_html)
@@ -177,24 +179,7 @@ def _require_edit(document: Document, actor) -> None:
 
 
 def _event(document: Document, actor, reason: str) -> None:
-    WorkflowEvent.objects.create(
-        document=document,
-        actor=actor,
-        action=WorkflowEvent.Action.EDIT,
-        from_status=document.status,
-        to_status=document.status,
-        step=document.step,
-        reason=reason,
-        revision=document.current_revision,
-    )
-
-
-def _locked(document: Document) -> Document:
-    return (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("issuer", "audience")
-        .get(pk=document.pk)
-    )
+    event_record(document=document, actor=actor, action=WorkflowEvent.Action.EDIT, reason=reason)
 
 
 @transaction.atomic
@@ -209,7 +194,7 @@ def indicator_update(
     reported_plan_ratio: Decimal | None,
 ) -> Indicator:
     """Change the figures of one row of a report being drafted; an 'edit' event says which."""
-    document = _locked(indicator.report.document)
+    document = document_locked(indicator.report.document)
     _require_edit(document, actor)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     indicator.plan_low = plan.low if plan else None
@@ -291,7 +276,7 @@ def report_indicators_pull(*, document: Document, actor) -> int:
     indices) become one sub-row per district. Every written row names its sources.
     Returns the number of rows written.
     """
-    document = _locked(document)
+    document = document_locked(document)
     _require_edit(document, actor)
     groups = pulled_groups(document)
     if not groups:

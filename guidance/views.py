@@ -1,17 +1,14 @@
 """Thin views of a report's indicator table: list, edit a row, pull the districts' figures."""
 
-from decimal import Decimal
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guidance import indicators as ind
+from guidance.forms import IndicatorForm
 from guidance.selectors import (
     district_reports,
     indicator_lines,
@@ -23,60 +20,6 @@ from guidance.selectors import (
 from guidance.services import indicator_update, report_indicators_pull
 from portal.access import is_city_document
 from portal.rules import ACTIONS
-
-
-def _parsed(text: str, *, figure: bool = False, limits: tuple[int, int] = ind.FIGURE_LIMITS):
-    try:
-        value = ind.parse_figure(text) if figure else ind.parse_number(text)
-    except ind.NumberError as exc:
-        raise forms.ValidationError(str(exc)) from exc
-    ends = [] if value is None else ([value.low, value.high] if figure else [value])
-    digits, places = limits
-    if any(e is not None and not ind.fits(e, digits=digits, places=places) for e in ends):
-        raise forms.ValidationError(
-            _("Số quá dài: tối đa %(digits)s chữ số phần nguyên và %(places)s chữ số thập phân.")
-            % {"digits": digits, "places": places}
-        )
-    return value
-
-
-class IndicatorForm(forms.Form):
-    """A row's figures, typed the Vietnamese way ("116.442,134", "2.000 - 2.500")."""
-
-    plan = forms.CharField(
-        label=gettext_lazy("Kế hoạch năm (một số hoặc một khoảng, ví dụ 12,7 - 13)"),
-        max_length=80,
-        required=False,
-    )
-    estimate = forms.CharField(
-        label=gettext_lazy("Ước thực hiện quý"), max_length=80, required=False
-    )
-    same_period = forms.CharField(
-        label=gettext_lazy("Cùng kỳ năm trước (để tính % so cùng kỳ)"),
-        max_length=80,
-        required=False,
-    )
-    reported_same_period_ratio = forms.CharField(
-        label=gettext_lazy("% so cùng kỳ ghi trong báo cáo"), max_length=40, required=False
-    )
-    reported_plan_ratio = forms.CharField(
-        label=gettext_lazy("% so kế hoạch ghi trong báo cáo"), max_length=40, required=False
-    )
-
-    def clean_plan(self) -> ind.Figure | None:
-        return _parsed(self.cleaned_data["plan"], figure=True)
-
-    def clean_estimate(self) -> Decimal | None:
-        return _parsed(self.cleaned_data["estimate"])
-
-    def clean_same_period(self) -> Decimal | None:
-        return _parsed(self.cleaned_data["same_period"])
-
-    def clean_reported_same_period_ratio(self) -> Decimal | None:
-        return _parsed(self.cleaned_data["reported_same_period_ratio"], limits=ind.RATIO_LIMITS)
-
-    def clean_reported_plan_ratio(self) -> Decimal | None:
-        return _parsed(self.cleaned_data["reported_plan_ratio"], limits=ind.RATIO_LIMITS)
 
 
 def _initial(indicator) -> dict[str, str]:

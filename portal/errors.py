@@ -22,5 +22,22 @@ def not_found(request, exception=None):
     return _page(request, 404, _("Không tìm thấy trang hoặc văn bản"), None)
 
 
+class NotFoundMiddleware:
+    """Turns the selectors' domain error (portal.selectors.NotFound) into the 404 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from portal.selectors import NotFound
+
+        if isinstance(exception, NotFound):
+            return not_found(request, exception)
+        return None
+
+
 def server_error(request):
     return _page(request, 500, _("Hệ thống gặp lỗi, xin thử lại sau"))

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.widgets import CKEditor5Widget
 
+from portal.kinds import KINDS, kind_choices
 from portal.models import Document, Organisation
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
@@ -85,10 +86,7 @@ class DocumentForm(forms.Form):
 
 def form_class_for(kind: str) -> type[DocumentForm]:
     """The editing form of a kind, defined in the kind's own app."""
-    from bulletins.forms import BulletinForm
-    from guidance.forms import GuidanceForm, ReportForm
-
-    return {"bulletin": BulletinForm, "guidance": GuidanceForm, "report": ReportForm}[kind]
+    return KINDS[kind].form()
 
 
 class ReturnForm(forms.Form):
@@ -103,7 +101,7 @@ class ReturnForm(forms.Form):
 class ImportForm(forms.Form):
     """A .txt (UTF-8) or .docx file, imported into a new draft; the format is read from content."""
 
-    kind = forms.ChoiceField(label=_("Loại văn bản"), choices=Document.Kind.choices)
+    kind = forms.ChoiceField(label=_("Loại văn bản"), choices=kind_choices)
     issuer = forms.ModelChoiceField(
         label=_("Đơn vị ban hành"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -132,3 +130,48 @@ class ImportForm(forms.Form):
         except ImportRefused as exc:
             raise forms.ValidationError(gettext(str(exc))) from exc
         return data
+
+
+# --- the filter of the page of propagated documents ---
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class MonthField(forms.CharField):
+    """A month written "2024-12" (as <input type="month"> sends it), cleaned to a period index."""
+
+    default_error_messages = {
+        "invalid": _("Tháng không hợp lệ, hãy chọn theo dạng năm-tháng (2024-12).")
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = _MONTH_RE.match(value.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+class PropagandaFilterForm(forms.Form):
+    start = MonthField(label=_("Từ tháng"), required=False)
+    end = MonthField(label=_("Đến tháng"), required=False)
+    issuer = forms.ModelChoiceField(
+        label=_("Đơn vị ban hành văn bản trích dẫn"),
+        queryset=Organisation.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả"),
+    )
+
+    cited_issuer = forms.ChoiceField(
+        label=_("Cơ quan ban hành văn bản được tuyên truyền"), required=False
+    )
+
+    def __init__(self, *args, issuers, cited_issuers: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = issuers
+        self.fields["cited_issuer"].choices = [("", _("Tất cả")), *cited_issuers]
+        self.fields["start"].widget.input_type = "month"
+        self.fields["end"].widget.input_type = "month"

@@ -1,37 +1,91 @@
-"""What differs between the three kinds: their printed type name, number code and own table."""
+"""The registry of document kinds: what differs between kinds, declared by each kind's app.
 
-from dataclasses import dataclass
+The core never imports a kind's app. A kind (bulletin, guidance, report …) describes itself
+with a ``Kind`` and calls ``register`` from its ``AppConfig.ready()``; the core, the
+renderers, the importer and the templates ask this registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db import models
 
-from portal.models import Document
+if TYPE_CHECKING:
+    from django import forms
+    from django.db import models
+
+    from portal.models import Document, Revision
+
+
+def _no_fields(*args, **kwargs) -> dict[str, Any]:
+    return {}
 
 
 @dataclass(frozen=True)
-class KindSpec:
-    """One document kind."""
+class Kind:
+    """One document kind and the hooks through which the core treats it."""
 
-    type_name: str  # printed in capitals under the header
-    code: str  # the type part of the number, "127-HD/BTGTU"
-    model_label: str  # the kind's own table
+    name: str  # stored in Document.kind: "bulletin"
+    label: str  # "Bản tin" (may be a lazy translation)
+    type_name: str  # printed in capitals under the header: "BẢN TIN"
+    code: str  # the type part of the number: "BT" in "12-BT/BTGQU"
+    model_label: str  # the kind's own table: "bulletins.Bulletin" (one-to-one to Document)
+    related_name: str  # the accessor of that table on Document: "bulletin"
     fields: tuple[str, ...]  # its own fields, edited beside the shared ones
+    form: Callable[[], type[forms.Form]]  # returns the editing form class
+    # (issuer, month "YYYY-MM", today) -> Prefill: what a new document starts with
+    prefill: Callable[..., Any]
+    new_label: str = ""  # the "new document" button: "Bản tin mới"
+    monthly: bool = False  # issued per month: an import reads its month from the text
+    # (result, today, notes) -> its own fields read from an imported file
+    import_fields: Callable[..., dict[str, Any]] = _no_fields
+    # (result) -> a title for an imported text without one, or ""
+    import_title: Callable[[Any], str] = lambda result: ""
+    # (document) -> its own fields in the document as data (JSON)
+    export_fields: Callable[[Document], dict[str, Any]] = _no_fields
+    # (document) -> PrintData fields computed for it (a report's indicator table)
+    print_extras: Callable[[Document], dict[str, Any]] = _no_fields
+    # PrintData fields fixed for the kind ({"masthead": True} for a bulletin)
+    print_options: dict[str, Any] = field(default_factory=dict)
+    # (document, revision) -> None: data derived from a saved body (a report's indicators)
+    after_save: Callable[[Document, Revision], None] | None = None
+    # A field of the kind's table naming the document of the same kind it is based on
+    # ("căn cứ Hướng dẫn số …"): the references service links it.
+    basis_field: str = ""
+    # Extra buttons on the document page (a template included with ``document``).
+    detail_template: str = ""
+    # The kind's own URLs, included under the site root ("guidance.urls").
+    urls: str = ""
 
     @property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
 
 
-KINDS: dict[str, KindSpec] = {
-    Document.Kind.BULLETIN: KindSpec(
-        "BẢN TIN", "BT", "bulletins.Bulletin", ("period_month", "period_year")
-    ),
-    Document.Kind.GUIDANCE: KindSpec("HƯỚNG DẪN", "HD", "guidance.Guidance", ("based_on",)),
-    Document.Kind.REPORT: KindSpec("BÁO CÁO", "BC", "guidance.Report", ("quarter", "year")),
-}
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    """Add a kind; called from its app's ``ready()``. Registering a name twice is an error."""
+    if kind.name in KINDS and KINDS[kind.name] != kind:
+        raise ValueError(f"document kind {kind.name!r} is registered twice")
+    KINDS[kind.name] = kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(name, label) of every registered kind, for model and form choices."""
+    return [(kind.name, kind.label) for kind in KINDS.values()]
 
 
 def kind_record(document: Document) -> models.Model | None:
     """The kind-specific row of a document, if it exists."""
-    accessor = {"bulletin": "bulletin", "guidance": "guidance", "report": "report"}[document.kind]
-    return getattr(document, accessor, None)
+    kind = KINDS.get(document.kind)
+    return getattr(document, kind.related_name, None) if kind else None
+
+
+def kind_related_names() -> list[str]:
+    """The accessors of every kind's table, for ``select_related``."""
+    return [kind.related_name for kind in KINDS.values()]

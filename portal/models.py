@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.kinds import kind_choices
 from portal.storage import private_storage
 
 
@@ -79,11 +80,6 @@ class Membership(models.Model):
 class Document(models.Model):
     """The part every kind shares: issuer, title, status, revisions, number, PDF."""
 
-    class Kind(models.TextChoices):
-        BULLETIN = "bulletin", _("Bản tin")
-        GUIDANCE = "guidance", _("Hướng dẫn")
-        REPORT = "report", _("Báo cáo")
-
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
         SUBMITTED = "submitted", _("Chờ duyệt")
@@ -91,7 +87,8 @@ class Document(models.Model):
         APPROVED = "approved", _("Đã duyệt")
         PUBLISHED = "published", _("Đã ban hành")
 
-    kind = models.CharField(_("loại văn bản"), max_length=20, choices=Kind.choices)
+    # The kinds are registered by their apps (portal.kinds); the core names none of them.
+    kind = models.CharField(_("loại văn bản"), max_length=20, choices=kind_choices)
     issuer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="issued_documents"
     )
@@ -225,7 +222,7 @@ class RegisterEntry(models.Model):
     """A number issued from the register (sổ văn bản): per issuer, kind and Party term."""
 
     issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Document.Kind.choices)
+    kind = models.CharField(max_length=20, choices=kind_choices)
     term_start = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="register")

@@ -1,16 +1,13 @@
 """Pages of cited Party and State documents: one per document, and what was propagated."""
 
-import re
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from portal.forms import PropagandaFilterForm
 from portal.models import CitedDocument, Organisation
 from portal.services.references import (
     citations_visible_to,
@@ -18,48 +15,6 @@ from portal.services.references import (
     documents_numbered,
     sees_propaganda,
 )
-
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-class MonthField(forms.CharField):
-    """A month written "2024-12" (as <input type="month"> sends it), cleaned to a period index."""
-
-    default_error_messages = {
-        "invalid": gettext_lazy("Tháng không hợp lệ, hãy chọn theo dạng năm-tháng (2024-12).")
-    }
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        match = _MONTH_RE.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(match.group(1)) * 12 + int(match.group(2)) - 1
-
-
-class PropagandaFilterForm(forms.Form):
-    start = MonthField(label=gettext_lazy("Từ tháng"), required=False)
-    end = MonthField(label=gettext_lazy("Đến tháng"), required=False)
-    issuer = forms.ModelChoiceField(
-        label=gettext_lazy("Đơn vị ban hành văn bản trích dẫn"),
-        queryset=Organisation.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("Tất cả"),
-    )
-
-    cited_issuer = forms.ChoiceField(
-        label=gettext_lazy("Cơ quan ban hành văn bản được tuyên truyền"), required=False
-    )
-
-    def __init__(self, *args, issuers, cited_issuers: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuers
-        self.fields["cited_issuer"].choices = [("", _("Tất cả")), *cited_issuers]
-        self.fields["start"].widget.input_type = "month"
-        self.fields["end"].widget.input_type = "month"
 
 
 def _cited_issuers(citations) -> list[tuple[str, str]]:

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles
-from portal.models import Document, Membership, Revision, WorkflowEvent
+from portal.kinds import KINDS, kind_related_names
+from portal.models import Citation, Document, Membership, Revision, WorkflowEvent
 from portal.rules import ACTIONS, CONTENT_ACTIONS
 
 STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
@@ -29,9 +29,7 @@ def _visibility(user) -> Q:
 
 
 def _scoped(user) -> QuerySet[Document]:
-    queryset = Document.objects.select_related(
-        "issuer", "audience", "bulletin", "guidance", "report"
-    )
+    queryset = Document.objects.select_related("issuer", "audience", *kind_related_names())
     if not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
@@ -62,12 +60,34 @@ def published_for_reader(user) -> QuerySet[Document]:
     return documents_visible_to(user).filter(status=Document.Status.PUBLISHED)
 
 
+class NotFound(LookupError):
+    """What was asked for does not exist for this user; the web layer answers 404.
+
+    A document the user may not see is not found either: its existence is not disclosed.
+    """
+
+
+def citations_of(document: Document) -> list[Citation]:
+    """The documents this one cites, in order of first mention."""
+    return list(document.citations.select_related("cited").order_by("position"))
+
+
+def based_on_this(document: Document, user) -> list[Document]:
+    """The documents issued on the basis of this one (a lower guidance) that the user may
+    open; empty for a kind without a basis field."""
+    kind = KINDS[document.kind]
+    if not kind.basis_field:
+        return []
+    lookup = {f"{kind.related_name}__{kind.basis_field}": document}
+    return list(documents_visible_to(user).filter(**lookup).order_by("pk"))
+
+
 def get_document_for_user(user, pk: int, *, action: str = "view") -> Document:
-    """The document if the user may see it (else 404) and do the action (else 403)."""
+    """The document if the user may see it (else NotFound) and do the action (else 403)."""
     try:
         document = _scoped(user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("Không tìm thấy văn bản.")) from exc
+        raise NotFound(_("Không tìm thấy văn bản.")) from exc
     return require_action(user, document, action)
 
 

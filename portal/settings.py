@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from portal.allowlist import editor_config
 from portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.errors.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -148,70 +150,9 @@ IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-CKEDITOR_5_CONFIGS = {
-    "default": {
-        "language": "vi",
-        "toolbar": [
-            "heading",
-            "|",
-            "bold",
-            "italic",
-            "underline",
-            "link",
-            "bulletedList",
-            "numberedList",
-            "blockQuote",
-            "insertTable",
-            "imageUpload",
-            "|",
-            "undo",
-            "redo",
-        ],
-        "heading": {
-            "options": [
-                {"model": "paragraph", "title": "Đoạn văn", "class": "ck-heading_paragraph"},
-                {
-                    "model": "heading2",
-                    "view": "h2",
-                    "title": "Mục I.",
-                    "class": "ck-heading_heading2",
-                },
-                {
-                    "model": "heading3",
-                    "view": "h3",
-                    "title": "Mục 1.",
-                    "class": "ck-heading_heading3",
-                },
-                {
-                    "model": "heading4",
-                    "view": "h4",
-                    "title": "Mục 1.1.",
-                    "class": "ck-heading_heading4",
-                },
-                {
-                    "model": "heading5",
-                    "view": "h5",
-                    "title": "Mục 1.1.1.",
-                    "class": "ck-heading_heading5",
-                },
-            ]
-        },
-        # General HTML Support keeps what the sanitiser allows (portal/sanitize.py) through
-        # an edit: footnotes, heading anchors and the importer's paragraph classes.
-        "htmlSupport": {
-            "allow": [
-                {"name": "span", "classes": ["footnote"]},
-                {"name": "/^h[2-5]$/", "attributes": {"id": True}},
-                {"name": "h2", "classes": ["appendix"]},
-                {
-                    "name": "p",
-                    "classes": ["item-dash", "item-plus", "item-num", "unplaced", "appendix-title"],
-                },
-                {"name": "td", "classes": ["num"]},
-            ]
-        },
-    }
-}
+# Toolbar, headings and General HTML Support rules come from the allow-list the sanitiser
+# enforces (portal/allowlist.py): the editor keeps what a save keeps, footnotes included.
+CKEDITOR_5_CONFIGS = {"default": {"language": "vi", **editor_config()}}
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "portal:image_upload"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import reference_views, views
+from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -34,9 +35,12 @@ portal_patterns = [
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 
+# Each kind may bring its own pages (portal.kinds.Kind.urls), mounted under the root.
+kind_patterns = [path("", include(kind.urls)) for kind in KINDS.values() if kind.urls]
+
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
-    path("", include("guidance.urls")),
+    *kind_patterns,
     path("tai-khoan/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

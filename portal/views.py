@@ -1,15 +1,11 @@
 """Thin views: decorators, access lookup, form, service, redirect."""
 
 import re
-import uuid
-import warnings
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,24 +14,25 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from PIL import Image, UnidentifiedImageError
 
 from portal.access import has_two_step, held_roles, signed_in_two_step
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
-from portal.kinds import KINDS, kind_record
-from portal.models import Document, DocumentImage, Membership, Organisation, RenderedFile, Revision
+from portal.kinds import KINDS, kind_choices, kind_record
+from portal.models import Document, Membership, Organisation, RenderedFile, Revision
 from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.selectors import (
+    based_on_this,
+    citations_of,
     documents_visible_to,
     get_document_for_user,
     published_for_reader,
     require_action,
 )
-from portal.services import workflow
+from portal.services import images, workflow
 from portal.services.documents import (
     Prefill,
     RevisionConflict,
@@ -46,7 +43,6 @@ from portal.services.documents import (
 )
 from portal.services.imports import document_import
 
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 TRANSITIONS = {
     "submit": workflow.document_submit,
     "forward": workflow.document_forward,
@@ -84,7 +80,7 @@ def document_list(request):
         "documents": documents,
         "awaiting": awaiting,
         "can_create": editor_departments(request.user).exists(),
-        "kinds": Document.Kind.choices,
+        "kinds": list(KINDS.values()),
     }
     return render(request, "portal/document_list.html", context)
 
@@ -110,7 +106,7 @@ def library(request):
     issuers = Organisation.objects.filter(
         pk__in=published_for_reader(request.user).values("issuer_id")
     )
-    context = {"documents": documents, "issuers": issuers, "kinds": Document.Kind.choices,
+    context = {"documents": documents, "issuers": issuers, "kinds": kind_choices(),
                "filters": {"kind": kind, "month": month, "issuer": issuer}}  # fmt: skip
     return render(request, "portal/library.html", context)
 
@@ -168,7 +164,7 @@ def document_new(request, kind: str):
         messages.success(request, _("Đã lưu bản nháp."))
         return redirect("portal:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "kind": kind, "kind_label": Document.Kind(kind).label,
+    context = {"form": form, "kind": kind, "kind_label": KINDS[kind].label,
                "prefill": prefill}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)
 
@@ -320,9 +316,11 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         # Heading ids for the outline's links, added for display only: never saved.
         revision.body_html, outline = body_outline(revision.body_html)
     record = kind_record(document)
-    based_on_id = getattr(record, "based_on_id", None)
+    kind = KINDS[document.kind]
+    based_on_id = getattr(record, f"{kind.basis_field}_id", None) if kind.basis_field else None
     context = {
         "document": document,
+        "kind": kind,
         "record": record,
         # The higher guidance is named only to those who may open it.
         "based_on": documents_visible_to(request.user).filter(pk=based_on_id).first()
@@ -335,6 +333,8 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "needs_two_step": is_city_approver(request.user, document)
         and not has_two_step(request.user),
         "return_form": ReturnForm(),
+        "citations": citations_of(document),
+        "lower_guidance": based_on_this(document, request.user),
         "error": error,
     }
     return render(request, "portal/document_detail.html", context, status=status)
@@ -416,34 +416,13 @@ def image_upload(request):
     document = get_document_for_user(
         request.user, request.GET.get("document"), action="upload_image"
     )
-    upload = request.FILES.get("upload")
-    if upload is None:
-        return _upload_error(_("Không nhận được tệp ảnh."))
-    if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        return _upload_error(_("Ảnh quá lớn."))
     try:
-        extension = _image_extension(upload)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return _upload_error(_("Ảnh có quá nhiều điểm ảnh; hãy thu nhỏ ảnh rồi tải lại."))
-    except (UnidentifiedImageError, OSError, ValueError):
-        extension = None
-    if extension is None:
-        return _upload_error(_("Tệp không phải ảnh JPEG, PNG, GIF hoặc WEBP."))
-    upload.seek(0)
-    stored = DocumentImage(document=document, uploaded_by=request.user)
-    stored.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=True)
+        stored = images.image_upload(
+            document=document, actor=request.user, upload=request.FILES.get("upload")
+        )
+    except images.ImageRefused as exc:
+        return _upload_error(str(exc))
     return JsonResponse({"url": stored.file.url})
-
-
-def _image_extension(upload) -> str | None:
-    """The file extension of an uploaded image read by its content; a bomb raises."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)  # refused, not logged
-        with Image.open(upload) as image:
-            if image.width * image.height > settings.IMAGE_UPLOAD_MAX_PIXELS:
-                raise Image.DecompressionBombError(image.size)
-            image.verify()
-            return IMAGE_FORMATS.get(image.format or "")
 
 
 def _upload_error(message: str) -> JsonResponse:

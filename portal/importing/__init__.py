@@ -27,7 +27,12 @@ __all__ = [
 
 
 def import_text(
-    text: str, kind: str, *, type_name: str | None = None, layout_repairs: bool = True
+    text: str,
+    kind: str,
+    *,
+    type_name: str | None = None,
+    monthly: bool = False,
+    layout_repairs: bool = True,
 ) -> ImportResult:
     """Import one document's plain text; never raises.
 
@@ -38,20 +43,22 @@ def import_text(
         source = read_text(text, layout_repairs=layout_repairs)
     except Exception as exc:  # noqa: BLE001 - the import must never raise
         return fallback([], exc)
-    return structure_document(source, kind, type_name=type_name)
+    return structure_document(source, kind, type_name=type_name, monthly=monthly)
 
 
-def import_docx(data: bytes, kind: str, *, type_name: str | None = None) -> ImportResult:
+def import_docx(
+    data: bytes, kind: str, *, type_name: str | None = None, monthly: bool = False
+) -> ImportResult:
     """Import one .docx; never raises (a file that cannot be read gives a report note)."""
     try:
         source = read_docx(data)
     except Unreadable as exc:
         return ImportResult(report=exc.notes)
-    return structure_document(source, kind, type_name=type_name)
+    return structure_document(source, kind, type_name=type_name, monthly=monthly)
 
 
 def import_upload(
-    data: bytes, kind: str, *, type_name: str | None = None
+    data: bytes, kind: str, *, type_name: str | None = None, monthly: bool = False
 ) -> tuple[ImportResult, str]:
     """Import an uploaded .txt or .docx; returns the result and the format found.
 
@@ -59,8 +66,8 @@ def import_upload(
     """
     source = detect_format(data)
     if source == "docx":
-        return import_docx(data, kind, type_name=type_name), source
-    return import_text(decode_text(data), kind, type_name=type_name), source
+        return import_docx(data, kind, type_name=type_name, monthly=monthly), source
+    return import_text(decode_text(data), kind, type_name=type_name, monthly=monthly), source
 
 
 def detect_format(data: bytes) -> str:

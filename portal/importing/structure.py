@@ -124,15 +124,16 @@ class _Unit:
 
 
 def structure_document(
-    source: SourceDocument, kind: str, *, type_name: str | None = None
+    source: SourceDocument, kind: str, *, type_name: str | None = None, monthly: bool = False
 ) -> ImportResult:
     """The document a reader's blocks make; never raises.
 
     ``type_name`` is the printed type name the kind expects ("BẢN TIN"); without it the kind
-    is reported as not supported and the type line is not compared with it.
+    is reported as not supported and the type line is not compared with it. ``monthly``: the
+    kind is issued per month, and its month and year are read from the title or a heading.
     """
     try:
-        return _Structurer(source, str(kind), type_name=type_name).run()
+        return _Structurer(source, str(kind), type_name=type_name, monthly=monthly).run()
     except Exception as exc:  # noqa: BLE001 - the import must never raise
         return fallback(source.lines(), exc, source.notes)
 
@@ -307,12 +308,15 @@ def _split_row(line: str) -> list[str]:
 class _Structurer:
     """One structuring run: parse, restructure, render."""
 
-    def __init__(self, source: SourceDocument, kind: str, *, type_name: str | None) -> None:
+    def __init__(
+        self, source: SourceDocument, kind: str, *, type_name: str | None, monthly: bool = False
+    ) -> None:
         """Keep the input and prepare the result."""
         self.source = source
         self.lines = source.lines()
         self.kind = kind
         self.type_name = type_name
+        self.monthly = monthly  # a kind issued per month: its month is read from the text
         self.layout_repairs = source.layout_repairs
         self.roman = 0  # value of the last Roman heading
         self.items: list[int] = []  # last '(n)' item number under the current heading
@@ -374,10 +378,10 @@ class _Structurer:
             idx += 1
         return idx
 
-    @staticmethod
-    def is_type_line(line: str) -> bool:
-        """True for a line that is only a document type name."""
-        return " ".join(line.replace("*", " ").split()).upper() in TYPE_NAMES
+    def is_type_line(self, line: str) -> bool:
+        """True for a line that is only a document type name (the kind's own included)."""
+        name = " ".join(line.replace("*", " ").split()).upper()
+        return name in TYPE_NAMES or (bool(self.type_name) and name == self.type_name)
 
     @staticmethod
     def is_title_line(line: str) -> bool:
@@ -952,7 +956,7 @@ class _Structurer:
 
     def finish_period(self) -> None:
         """Bulletin month/year from the title, else from a heading such as 'THÁNG 02/2024'."""
-        if self.kind != "bulletin":
+        if not self.monthly:
             return
         match = _PERIOD_RE.search(self.result.title)
         if not match:

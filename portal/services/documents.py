@@ -2,7 +2,6 @@
 
 import difflib
 import html
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,22 +11,15 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guidance.services import report_indicators_sync
+from portal.body import OutlineEntry, parse_body
 from portal.kinds import KINDS, kind_record
-from portal.models import Document, Organisation, Revision, WorkflowEvent
+from portal.models import Document, Organisation, Revision
 from portal.rules import EDITABLE
 from portal.sanitize import sanitize_html, xml_safe
+from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
-
-_HEADING_RE = re.compile(r"<h([2-5])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.S | re.I)
-_ID_RE = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-_FOOTNOTE_RE = re.compile(r'<span class="footnote">.*?</span>', re.S)
-_TAG_RE = re.compile(r"<[^>]+>")
-_BLOCK_RE = re.compile(
-    r"<(p|h[1-6]|li|th|td|figcaption|blockquote)\b[^>]*>(.*?)</\1\s*>", re.S | re.I
-)
 
 
 class RevisionConflict(Exception):
@@ -57,15 +49,6 @@ class Change:
     text: str
 
 
-@dataclass(frozen=True)
-class OutlineEntry:
-    """One heading of a body, as listed in the outline beside it."""
-
-    level: int
-    text: str
-    anchor: str
-
-
 @dataclass
 class Prefill:
     """What a new document's form starts with, and where its outline came from."""
@@ -86,38 +69,14 @@ def audience_of(issuer: Organisation) -> Organisation:
     return issuer
 
 
-def _plain_text(fragment: str) -> str:
-    """The visible text of an HTML fragment, footnotes left out, spaces collapsed."""
-    text = _TAG_RE.sub("", _FOOTNOTE_RE.sub("", fragment))
-    return " ".join(html.unescape(text).split())
-
-
 def body_outline(body_html: str) -> tuple[str, list[OutlineEntry]]:
     """The body with an id on every h2–h5 heading, and its outline.
 
     Used at display time: headings typed in the editor have no id, and the stored HTML is
     never rewritten for the sake of an anchor.
     """
-    used = {m.group(1) or m.group(2) for m in _ID_RE.finditer(body_html)}
-    outline: list[OutlineEntry] = []
-    counter = 0
-
-    def anchor(match: re.Match[str]) -> str:
-        nonlocal counter
-        level, attrs, inner = int(match.group(1)), match.group(2), match.group(3)
-        found = _ID_RE.search(attrs)
-        name = (found.group(1) or found.group(2)) if found else ""
-        if not name or any(e.anchor == name for e in outline):
-            counter += 1
-            while f"h-{counter}" in used:
-                counter += 1
-            name = f"h-{counter}"
-            used.add(name)
-            attrs = _ID_RE.sub("", attrs) + f' id="{name}"'
-        outline.append(OutlineEntry(level, _plain_text(inner), name))
-        return f"<h{level}{attrs}>{inner}</h{level}>"
-
-    return _HEADING_RE.sub(anchor, body_html), outline
+    parsed = parse_body(body_html)
+    return parsed.anchored_html, list(parsed.outline)
 
 
 def skeleton_html(headings: list[tuple[int, str]] | list[tuple[int, str, str]]) -> str:
@@ -132,13 +91,7 @@ def skeleton_html(headings: list[tuple[int, str]] | list[tuple[int, str, str]]) 
 
 def paragraph_texts(body_html: str) -> list[str]:
     """The text of each block (paragraph, heading, list item, cell), footnotes included."""
-    texts = []
-    for match in _BLOCK_RE.finditer(body_html):
-        inner = re.sub(r'<span class="footnote">(.*?)</span>', r" [\1]", match.group(2), flags=re.S)
-        text = " ".join(html.unescape(_TAG_RE.sub("", inner)).split())
-        if text:
-            texts.append(text)
-    return texts
+    return list(parse_body(body_html).paragraphs)
 
 
 def revision_changes(*, old_html: str, new_html: str) -> list[Change]:
@@ -156,14 +109,7 @@ def revision_changes(*, old_html: str, new_html: str) -> list[Change]:
 
 def new_document_prefill(*, kind: str, issuer: Organisation, month: str, today: date) -> Prefill:
     """Title, period, outline and closing lines a new document of a kind starts with."""
-    from bulletins.services import bulletin_prefill
-    from guidance.skeletons import guidance_prefill, report_prefill
-
-    if kind == Document.Kind.BULLETIN:
-        return bulletin_prefill(issuer=issuer, month=month, today=today)
-    if kind == Document.Kind.GUIDANCE:
-        return guidance_prefill(issuer=issuer)
-    return report_prefill(issuer=issuer, today=today)
+    return KINDS[kind].prefill(issuer=issuer, month=month, today=today)
 
 
 def _shared(fields: dict[str, Any] | None) -> dict[str, Any]:
@@ -212,11 +158,11 @@ def document_create(
     revision = _new_revision(document=document, actor=actor, body_html=body_html)
     document.save(update_fields=["current_revision"])
     KINDS[kind].model.objects.create(document=document, **(kind_fields or {}))
-    WorkflowEvent.objects.create(
+    event_record(
         document=document,
         actor=actor,
         action=action,
-        to_status=document.status,
+        from_status="",
         revision=revision,
         reason=reason,
     )
@@ -225,10 +171,11 @@ def document_create(
 
 
 def derived_data_sync(*, document: Document, revision: Revision) -> None:
-    """Re-read what is derived from the body: cited documents, a report's indicator rows."""
+    """Re-read what is derived from the body: cited documents, and what its kind derives."""
     references_sync(document=document, revision=revision)
-    if document.kind == Document.Kind.REPORT:
-        report_indicators_sync(document=document, revision=revision)
+    after_save = KINDS[document.kind].after_save
+    if after_save is not None:
+        after_save(document, revision)
 
 
 def document_update(
@@ -267,7 +214,7 @@ def document_update(
 def _update_or_keep(
     *, document, actor, title, body_html, fields, kind_fields, base_revision, reason
 ) -> Revision | RevisionConflict:
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = document_locked(document)
     if document.status not in EDITABLE:
         raise ValidationError(
             _(
@@ -295,15 +242,7 @@ def _update_or_keep(
     for name, value in (kind_fields or {}).items():
         setattr(record, name, value)
     record.save()
-    WorkflowEvent.objects.create(
-        document=document,
-        actor=actor,
-        action="edit",
-        from_status=document.status,
-        to_status=document.status,
-        revision=revision,
-        reason=reason,
-    )
+    event_record(document=document, actor=actor, action="edit", revision=revision, reason=reason)
     derived_data_sync(document=document, revision=revision)
     return revision
 
@@ -334,12 +273,10 @@ def _keep_conflicting(
     """
     current = document.current_revision
     kept = _new_revision(document=document, actor=actor, body_html=body_html, current=False)
-    WorkflowEvent.objects.create(
+    event_record(
         document=document,
         actor=actor,
         action="edit",
-        from_status=document.status,
-        to_status=document.status,
         revision=kept,
         reason=(
             f"Bản sửa dựa trên bản số {base_revision} không được lưu thành bản hiện hành vì "

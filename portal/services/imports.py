@@ -2,7 +2,6 @@
 
 import html
 import re
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,58 +12,18 @@ from portal.kinds import KINDS
 from portal.models import Document, Organisation
 from portal.services.documents import document_create
 
-_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
-_QUARTER_RE = re.compile(r"quý\s+(IV|I{1,3})\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"năm\s+([0-9]{4})", re.IGNORECASE)
-
 
 def _kind_fields(kind: str, result: ImportResult, notes: list[str]) -> dict:
-    """Period fields read from the text, this month or quarter when the text does not say.
-
-    A period the kind's model refuses (year 1, year 9999) is dropped with a line in ``notes``:
-    stored, it would make the edit form refuse every later save.
-    """
-    today = timezone.localdate()
-    if kind == Document.Kind.BULLETIN:
-        return _bulletin_period(result, today, notes)
-    if kind == Document.Kind.REPORT:
-        return _report_period(result.title, today, notes)
-    return {}
+    """The kind's own fields read from the text (a bulletin's month, a report's quarter)."""
+    return KINDS[kind].import_fields(result, today=timezone.localdate(), notes=notes)
 
 
-def _bulletin_period(result: ImportResult, today: date, notes: list[str]) -> dict:
-    """The bulletin's month and year from the importer, both dropped if the model refuses one."""
-    month, year = result.period_month, result.period_year
-    model = KINDS[Document.Kind.BULLETIN].model
-    if month and year and not _valid(model, period_month=month, period_year=year):
-        notes.append(
-            f"Kỳ tháng {month}/{year} đọc được trong văn bản không hợp lệ; bản tin được xếp "
-            f"vào kỳ tháng {today.month}/{today.year}, hãy sửa lại nếu cần."
-        )
-        month = year = None
-    return {"period_month": month or today.month, "period_year": year or today.year}
+def _importer_options(kind: str) -> dict:
+    """What the importer needs to know of a kind: its printed type name, whether monthly."""
+    return {"type_name": KINDS[kind].type_name, "monthly": KINDS[kind].monthly}
 
 
-def _report_period(title: str, today: date, notes: list[str]) -> dict:
-    """The report's quarter and year from its title, each dropped if the model refuses it."""
-    model = KINDS[Document.Kind.REPORT].model
-    found = _QUARTER_RE.search(title)
-    quarter = _QUARTERS[found.group(1).upper()] if found else None
-    if quarter and not _valid(model, quarter=quarter):
-        notes.append(f"Quý {quarter} đọc được trong tiêu đề không hợp lệ; lấy quý hiện tại.")
-        quarter = None
-    found = _YEAR_RE.search(title)
-    year = int(found.group(1)) if found else None
-    if year is not None and not _valid(model, year=year):
-        notes.append(
-            f"Năm {year} đọc được trong tiêu đề không hợp lệ; báo cáo được xếp vào năm "
-            f"{today.year}, hãy sửa lại nếu cần."
-        )
-        year = None
-    return {"quarter": quarter or (today.month + 2) // 3, "year": year or today.year}
-
-
-def _valid(model: type[models.Model], **values: int) -> bool:
+def fields_valid(model: type[models.Model], **values: int) -> bool:
     """True when every value passes its model field's validators (the edit form's rules)."""
     try:
         for name, value in values.items():
@@ -75,11 +34,11 @@ def _valid(model: type[models.Model], **values: int) -> bool:
 
 
 def _fallback_title(kind: str, result: ImportResult) -> str:
-    """A title for a text without one: the bulletin's standard line, else its first line."""
-    if kind == Document.Kind.BULLETIN and result.period_month and result.period_year:
-        return (
-            f"THÔNG TIN SINH HOẠT CHI BỘ THÁNG {result.period_month:02d} NĂM {result.period_year}"
-        )
+    """A title for a text without one: the kind's own (a bulletin's month line), else its
+    first line."""
+    title = KINDS[kind].import_title(result)
+    if title:
+        return title
     text = html.unescape(re.sub(r"<[^>]+>", "\n", result.body_html))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return (lines or ["(không có tiêu đề)"])[0][:500]
@@ -124,9 +83,9 @@ def document_import(
     a readable .docx raises ``portal.importing.ImportRefused`` (a Vietnamese message).
     """
     if data is not None:
-        result, source = import_upload(data, kind, type_name=KINDS[kind].type_name)
+        result, source = import_upload(data, kind, **_importer_options(kind))
     else:
-        result = import_text(text or "", kind, type_name=KINDS[kind].type_name)
+        result = import_text(text or "", kind, **_importer_options(kind))
         source = "text"
     notes = list(result.report)
     title = _fitted(result.title or _fallback_title(kind, result), "title", notes)

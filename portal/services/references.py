@@ -4,7 +4,6 @@ Writes: ``references_sync`` (after every save and import). Reads: the citations 
 see, with the month of each citing document, for the two reference pages.
 """
 
-import html
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from django.db.models import Case, DateField, F, IntegerField, QuerySet, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 
 from portal.access import held_roles
+from portal.body import parse_body
 from portal.kinds import KINDS, kind_record
 from portal.models import Citation, CitedDocument, Document, Membership, Revision
 from portal.references import (
@@ -27,13 +27,6 @@ from portal.references import (
 )
 from portal.selectors import documents_visible_to
 
-_BLOCK_TAG_RE = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|thead|tbody|blockquote|figure|figcaption)"
-    r"\b[^>]*>",
-    re.IGNORECASE,
-)
-_SPAN_TAG_RE = re.compile(r"</?span\b[^>]*>", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]*>")
 _TEXT_LIMIT = Citation._meta.get_field("text").max_length
 _NUMBER_LIMIT, _TYPE_LIMIT, _ISSUED_BY_LIMIT = (
     CitedDocument._meta.get_field(name).max_length for name in ("number", "type_name", "issued_by")
@@ -45,9 +38,7 @@ _TRUSTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
 
 def body_text(body_html: str) -> str:
     """The plain text of a sanitised body: blocks on their own lines, footnotes apart."""
-    text = _BLOCK_TAG_RE.sub("\n", body_html or "")
-    text = _SPAN_TAG_RE.sub(" ", text)
-    return html.unescape(_TAG_RE.sub("", text))
+    return parse_body(body_html or "").text
 
 
 def _cited_for(reference: Reference, year: int | None, scope: int | None) -> CitedDocument:
@@ -92,15 +83,15 @@ def _fill(row: CitedDocument, reference: Reference, year: int | None, *, trusted
         row.save(update_fields=list(changed))
 
 
-def _guidance_numbered(document: Document, reference: Reference) -> Document | None:
-    """The approved guidance with the referenced number addressed to the document's part of
-    the tree (the city, or its own district): district symbols such as BTGQU repeat from
-    one district to the next, and a neighbour's guidance is never a basis."""
+def _basis_numbered(document: Document, reference: Reference) -> Document | None:
+    """The approved document of the same kind with the referenced number addressed to the
+    document's part of the tree (the city, or its own district): district symbols such as
+    BTGQU repeat from one district to the next, and a neighbour's guidance is never a basis."""
     suffix = re.sub(r"^\d+", "", reference.number)
     candidates = [
         candidate
         for candidate in Document.objects.filter(
-            kind=Document.Kind.GUIDANCE,
+            kind=document.kind,
             status__in=(Document.Status.APPROVED, Document.Status.PUBLISHED),
             number__iendswith=suffix,
             audience_id__in=document.issuer.ancestor_ids,
@@ -113,42 +104,39 @@ def _guidance_numbered(document: Document, reference: Reference) -> Document | N
 
 
 def _based_on_sync(*, document: Document, text: str, references: list[Reference]) -> None:
-    """Link a guidance to the higher guidance its text is based on, when that one is here;
-    unlink it when the text no longer names one that is."""
-    record = kind_record(document) if document.kind == Document.Kind.GUIDANCE else None
+    """Link a document (a guidance) to the higher one its text is based on, when that one is
+    here; unlink it when the text no longer names one that is. Only kinds with a basis field."""
+    field = KINDS[document.kind].basis_field
+    record = kind_record(document) if field else None
     if record is None:
         return
     bases = (
-        _guidance_numbered(document, reference)
+        _basis_numbered(document, reference)
         for reference in references
         if is_based_on(text, reference)
     )
     higher = next((found for found in bases if found is not None), None)
-    if record.based_on_id != (higher.pk if higher else None):
-        record.based_on = higher
-        record.save(update_fields=["based_on"])
+    if getattr(record, f"{field}_id") != (higher.pk if higher else None):
+        setattr(record, field, higher)
+        record.save(update_fields=[field])
 
 
-def _lower_guidance_sync(document: Document) -> None:
-    """Link the guidance already based on this one's number to it, now that it has one: only
-    guidance issued within this one's audience (never a neighbouring district's)."""
-    if (
-        document.kind != Document.Kind.GUIDANCE
-        or not document.number
-        or document.status not in _TRUSTED
-    ):
+def _lower_basis_sync(document: Document) -> None:
+    """Link the documents already based on this one's number to it, now that it has one:
+    only those issued within this one's audience (never a neighbouring district's)."""
+    kind = KINDS[document.kind]
+    if not kind.basis_field or not document.number or document.status not in _TRUSTED:
         return
-    guidance_model = KINDS[Document.Kind.GUIDANCE].model
     key = normalise_number(document.number)
     lower_ids = Citation.objects.filter(
         basis=True,
         cited__key=key,
-        document__kind=Document.Kind.GUIDANCE,
+        document__kind=document.kind,
         document__issuer__path__startswith=document.audience.path,
     ).values("document_id")
-    guidance_model.objects.filter(document_id__in=lower_ids, based_on__isnull=True).exclude(
-        document_id=document.pk
-    ).update(based_on=document)
+    kind.model.objects.filter(
+        document_id__in=lower_ids, **{f"{kind.basis_field}__isnull": True}
+    ).exclude(document_id=document.pk).update(**{kind.basis_field: document})
 
 
 @transaction.atomic
@@ -181,7 +169,7 @@ def references_sync(*, document: Document, revision: Revision) -> int:
         for position, (cited, reference, basis) in enumerate(chosen.values())
     )
     _based_on_sync(document=document, text=text, references=references)
-    _lower_guidance_sync(document)
+    _lower_basis_sync(document)
     return len(chosen)
 
 

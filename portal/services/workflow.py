@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from portal.access import approval_chain, has_two_step, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import ACTIONS, EDITABLE, last_render_event
+from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number
 from portal.tasks import render_revision
@@ -24,37 +25,21 @@ TWO_STEP_REQUIRED = gettext_lazy(
 )
 
 
-def _locked(document: Document) -> Document:
-    """Re-read the document under a row lock so two transitions cannot interleave."""
-    return (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("issuer", "audience")
-        .get(pk=document.pk)
-    )
-
-
 def _require(action: str, actor, document: Document, message: str) -> None:
     if not ACTIONS[action].test(actor, document):
         raise PermissionDenied(message)
 
 
 def _event(document: Document, actor, action: str, from_status: str, reason: str = "") -> None:
-    WorkflowEvent.objects.create(
-        document=document,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=document.status,
-        step=document.step,
-        reason=reason,
-        revision=document.current_revision,
+    event_record(
+        document=document, actor=actor, action=action, from_status=from_status, reason=reason
     )
 
 
 @transaction.atomic
 def document_submit(*, document: Document, actor) -> Document:
     """Send a draft or returned document to the first review step."""
-    document = _locked(document)
+    document = document_locked(document)
     if document.status not in EDITABLE:
         raise ValidationError(_("Chỉ trình được văn bản nháp hoặc bị trả lại."))
     _require("submit", actor, document, _("Chỉ chuyên viên của ban ban hành được trình văn bản."))
@@ -68,7 +53,7 @@ def document_submit(*, document: Document, actor) -> Document:
 @transaction.atomic
 def document_forward(*, document: Document, actor) -> Document:
     """Pass a reviewed document on to the next step of its chain."""
-    document = _locked(document)
+    document = document_locked(document)
     if document.status != Status.SUBMITTED:
         raise ValidationError(_("Văn bản không ở trạng thái chờ duyệt."))
     _require("forward", actor, document, _("Bạn không thể chuyển tiếp văn bản ở bước này."))
@@ -84,7 +69,7 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Phải nêu lý do trả lại văn bản."))
-    document = _locked(document)
+    document = document_locked(document)
     if document.status != Status.SUBMITTED:
         raise ValidationError(_("Văn bản không ở trạng thái chờ duyệt."))
     _require("return", actor, document, _("Bạn không thể trả lại văn bản ở bước này."))
@@ -107,7 +92,7 @@ def _freeze_and_render(document: Document, day: date | None = None) -> None:
 @transaction.atomic
 def document_approve(*, document: Document, actor) -> Document:
     """Final approval: freeze the revision, number it, store its PDF."""
-    document = _locked(document)
+    document = document_locked(document)
     if document.status != Status.SUBMITTED or document.step != len(approval_chain(document)):
         raise ValidationError(_("Văn bản không ở bước phê duyệt cuối cùng."))
     _require("approve", actor, document, _("Bạn không thể phê duyệt văn bản này."))
@@ -126,7 +111,7 @@ def document_approve(*, document: Document, actor) -> Document:
 def document_render_again(*, document: Document, actor) -> Document:
     """Queue the rendering of the approved revision again after it failed, once: the
     request is an event, and a second one waits for the outcome of the first."""
-    document = _locked(document)
+    document = document_locked(document)
     if document.approved_revision_id is None:
         raise ValidationError(_("Văn bản chưa được phê duyệt nên chưa có bản in."))
     if last_render_event(document) == WorkflowEvent.Action.RENDER_AGAIN:
@@ -141,7 +126,7 @@ def document_render_again(*, document: Document, actor) -> Document:
 @transaction.atomic
 def document_publish(*, document: Document, actor) -> Document:
     """Make an approved document visible to the readers of its part of the tree."""
-    document = _locked(document)
+    document = document_locked(document)
     if document.status != Status.APPROVED:
         raise ValidationError(_("Chỉ văn bản đã được phê duyệt mới được ban hành."))
     _require("publish", actor, document, _("Bạn không có quyền ban hành văn bản này."))
@@ -160,7 +145,7 @@ def document_publish_imported(
     ``issued_on``: the day it was issued on paper (today when unknown); its number is taken
     from the register of that day's Party term.
     """
-    document = _locked(document)
+    document = document_locked(document)
     previous = document.status
     document.status, document.published_at = Status.PUBLISHED, timezone.now()
     _freeze_and_render(document, issued_on)

@@ -1,7 +1,6 @@
 """Template helpers for citations: links in the body, the cited list, guidance issued under."""
 
 import html
-import re
 from bisect import bisect_right
 from collections import defaultdict
 
@@ -9,16 +8,12 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.models import Citation, Document
+from portal.body import parse_body
+from portal.models import Citation
 from portal.references import find_references, years_in_context
-from portal.selectors import documents_visible_to
 from portal.services.references import period_label, sees_propaganda
 
 register = template.Library()
-
-# A tag, with quoted attribute values that may hold ">".
-_TAG_RE = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
-_LINK_TAG_RE = re.compile(r"^<\s*(/?)\s*a\b", re.IGNORECASE)
 
 
 def _targets(citations: list[Citation]) -> tuple[dict, dict]:
@@ -48,20 +43,14 @@ def link_references(body_html: str, citations) -> SafeString:
     Only text between tags changes, and only where a citation is linked; text already
     inside a link stays as it is.
     """
+    parsed = parse_body(body_html or "")
     citations = list(citations or [])
-    parts = _TAG_RE.split(body_html or "")
-    segments: list[tuple[int, str, int]] = []  # part index, unescaped text, offset in joined
-    offset, inside_link = 0, 0
-    for index, part in enumerate(parts):
-        if index % 2:
-            opening = _LINK_TAG_RE.match(part)
-            if opening:
-                inside_link = max(0, inside_link + (-1 if opening.group(1) else 1))
-            continue
-        if part and not inside_link and citations:
-            text = html.unescape(part)
-            segments.append((index, text, offset))
-            offset += len(text) + 1
+    segments: list[tuple[int, str, int]] = []  # run index, text, offset in joined
+    offset = 0
+    for index, run in enumerate(parsed.text_runs):
+        if citations and not run.in_link:
+            segments.append((index, run.text, offset))
+            offset += len(run.text) + 1
     joined = "\n".join(text for _, text, _ in segments)
     references = find_references(joined)
     by_year, by_key = _targets(citations)
@@ -75,25 +64,9 @@ def link_references(body_html: str, citations) -> SafeString:
         _, text, start = segments[segment] if segment >= 0 else (0, "", 0)
         if pk is not None and reference.end <= start + len(text):
             links[segment].append((reference.start - start, reference.end - start, pk))
-    for segment, found in links.items():
-        index, text, _ = segments[segment]
-        parts[index] = _link(text, found)
+    linked = {segments[s][0]: _link(segments[s][1], found) for s, found in links.items()}
     # The body was sanitised on save; only escaped text and our own links were added.
-    return mark_safe("".join(parts))  # noqa: S308
-
-
-@register.simple_tag
-def document_citations(document: Document) -> list[Citation]:
-    """The documents this one cites, in order of first mention."""
-    return list(document.citations.select_related("cited").order_by("position"))
-
-
-@register.simple_tag
-def guidance_issued_under(document: Document, user) -> list[Document]:
-    """Guidance based on this one that the user may open."""
-    if document.kind != Document.Kind.GUIDANCE:
-        return []
-    return list(documents_visible_to(user).filter(guidance__based_on=document).order_by("pk"))
+    return mark_safe(parsed.with_runs_replaced(linked))  # noqa: S308
 
 
 @register.filter

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from portal.importing import ImportRefused
-from portal.models import Document, Membership, Organisation
+from portal.kinds import KINDS
+from portal.models import Membership, Organisation
 from portal.services.imports import document_import
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--kind", required=True, choices=Document.Kind.values)
+        parser.add_argument("--kind", required=True, choices=list(KINDS))
         parser.add_argument("--issuer", required=True, help="organisation code, e.g. doson-btg")
         parser.add_argument("--as", dest="username", help="default: an editor of the issuer")
 

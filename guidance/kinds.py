@@ -1,0 +1,125 @@
+"""Guidance and the quarterly report as document kinds, registered from ready()."""
+
+import re
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.kinds import Kind
+from portal.models import Document
+from portal.services.imports import fields_valid
+
+GUIDANCE = "guidance"
+REPORT = "report"
+
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_QUARTER_RE = re.compile(r"quý\s+(IV|I{1,3})\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"năm\s+([0-9]{4})", re.IGNORECASE)
+
+
+def _guidance_form():
+    from guidance.forms import GuidanceForm
+
+    return GuidanceForm
+
+
+def _report_form():
+    from guidance.forms import ReportForm
+
+    return ReportForm
+
+
+def _guidance_prefill(*, issuer, month: str, today: date):
+    from guidance.skeletons import guidance_prefill
+
+    return guidance_prefill(issuer=issuer)
+
+
+def _report_prefill(*, issuer, month: str, today: date):
+    from guidance.skeletons import report_prefill
+
+    return report_prefill(issuer=issuer, today=today)
+
+
+def _guidance_export(document: Document) -> dict[str, Any]:
+    record = getattr(document, "guidance", None)
+    based_on = record.based_on if record else None
+    return {"based_on": {"id": based_on.pk, "number": based_on.number} if based_on else None}
+
+
+def report_import_fields(result, *, today: date, notes: list[str]) -> dict[str, Any]:
+    """The report's quarter and year from its title, each dropped if the model refuses it."""
+    from guidance.models import Report
+
+    found = _QUARTER_RE.search(result.title)
+    quarter = _QUARTERS[found.group(1).upper()] if found else None
+    if quarter and not fields_valid(Report, quarter=quarter):
+        notes.append(f"Quý {quarter} đọc được trong tiêu đề không hợp lệ; lấy quý hiện tại.")
+        quarter = None
+    found = _YEAR_RE.search(result.title)
+    year = int(found.group(1)) if found else None
+    if year is not None and not fields_valid(Report, year=year):
+        notes.append(
+            f"Năm {year} đọc được trong tiêu đề không hợp lệ; báo cáo được xếp vào năm "
+            f"{today.year}, hãy sửa lại nếu cần."
+        )
+        year = None
+    return {"quarter": quarter or (today.month + 2) // 3, "year": year or today.year}
+
+
+def _report_export(document: Document) -> dict[str, Any]:
+    from guidance.exports import indicators_of
+
+    record = document.report
+    return {"quarter": record.quarter, "year": record.year, "indicators": indicators_of(document)}
+
+
+def _report_print(document: Document) -> dict[str, Any]:
+    from guidance.selectors import indicator_headers, print_indicators
+
+    return {
+        "indicators": print_indicators(document),
+        "indicator_headers": indicator_headers(document),
+    }
+
+
+def _report_saved(document: Document, revision) -> None:
+    from guidance.services import report_indicators_sync
+
+    report_indicators_sync(document=document, revision=revision)
+
+
+GUIDANCE_KIND = Kind(
+    name=GUIDANCE,
+    label=_("Hướng dẫn"),
+    new_label=_("Hướng dẫn mới"),
+    type_name="HƯỚNG DẪN",
+    code="HD",
+    model_label="guidance.Guidance",
+    related_name="guidance",
+    fields=("based_on",),
+    form=_guidance_form,
+    prefill=_guidance_prefill,
+    export_fields=_guidance_export,
+    basis_field="based_on",
+)
+
+REPORT_KIND = Kind(
+    name=REPORT,
+    label=_("Báo cáo"),
+    new_label=_("Báo cáo mới"),
+    type_name="BÁO CÁO",
+    code="BC",
+    model_label="guidance.Report",
+    related_name="report",
+    fields=("quarter", "year"),
+    form=_report_form,
+    prefill=_report_prefill,
+    import_fields=report_import_fields,
+    export_fields=_report_export,
+    print_extras=_report_print,
+    after_save=_report_saved,
+    detail_template="guidance/_report_actions.html",
+    urls="guidance.urls",
+)
