@@ -36,6 +36,7 @@ run: demo
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: system-check lint
 	@command -v pdftotext >/dev/null || { echo "Thiếu poppler-utils (apt-get install poppler-utils)."; exit 1; }
