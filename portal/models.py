@@ -106,6 +106,9 @@ class Document(models.Model):
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     number = models.CharField(_("số"), max_length=50, blank=True)
+    # First year of the Party term the number was issued in: numbers restart every term, so
+    # "1-BT/BTGQU" of 2024 and of 2026 are two documents.
+    term_start = models.PositiveSmallIntegerField(_("nhiệm kỳ"), null=True, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True)
     authority_line = models.CharField(_("quyền hạn ký"), max_length=100, blank=True)
@@ -125,9 +128,9 @@ class Document(models.Model):
         indexes = [models.Index(fields=["status", "audience"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "number"],
+                fields=["issuer", "term_start", "number"],
                 condition=~Q(number=""),
-                name="unique_document_number_per_issuer",
+                name="unique_document_number_per_issuer_term",
             )
         ]
 

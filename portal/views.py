@@ -1,12 +1,13 @@
 """Thin views: decorators, access lookup, form, service, redirect."""
 
+import logging
 import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +44,12 @@ from portal.services.documents import (
 )
 from portal.services.imports import document_import
 
+logger = logging.getLogger(__name__)
+
+TRANSITION_REFUSED = gettext_lazy(
+    "Cơ sở dữ liệu không nhận thao tác này nên văn bản được giữ nguyên như trước khi bấm. "
+    "Hãy thử lại sau ít phút; nếu vẫn không được, hãy báo quản trị hệ thống."
+)
 TRANSITIONS = {
     "submit": workflow.document_submit,
     "forward": workflow.document_forward,
@@ -373,6 +380,11 @@ def document_transition(request, pk: int, action: str):
             raise Http404(_("Không có thao tác này."))
     except ValidationError as exc:
         return document_detail(request, pk, error=" ".join(exc.messages), status=409)
+    except DatabaseError:
+        # The service's transaction was rolled back: the document and its history are as
+        # they were before the click.
+        logger.exception("transition %s of document %s refused by the database", action, pk)
+        return document_detail(request, pk, error=TRANSITION_REFUSED, status=409)
     messages.success(request, _("Đã cập nhật trạng thái văn bản."))
     return redirect("portal:document_detail", pk=pk)
 

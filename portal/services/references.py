@@ -244,6 +244,8 @@ def documents_numbered(user, cited: CitedDocument) -> list[Document]:
     candidates = documents_visible_to(user).filter(number__iendswith=suffix)
     if cited.scope_id is not None:  # a local number: issued within its district or city
         candidates = candidates.filter(issuer__path__contains=f"/{cited.scope_id}/")
+    if cited.year is not None:  # numbers restart every term: the year tells them apart
+        candidates = candidates.filter(issued_on__year=cited.year)
     return [
         document
         for document in candidates

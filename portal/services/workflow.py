@@ -13,7 +13,7 @@ from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import ACTIONS, EDITABLE, last_render_event
 from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
-from portal.services.register import register_issue_number
+from portal.services.register import register_issue_number, term_start_for
 from portal.tasks import render_revision
 
 Status = Document.Status
@@ -84,6 +84,7 @@ def _freeze_and_render(document: Document, day: date | None = None) -> None:
     day = day or timezone.localdate()
     document.approved_revision = document.current_revision
     document.number = register_issue_number(document=document, day=day)
+    document.term_start = term_start_for(day)
     document.issued_on = day
     # The task row is written in this transaction: a worker sees it only once approved.
     render_revision.enqueue(document.approved_revision_id)
