@@ -10,12 +10,13 @@ from portal.models import Document, Membership, Organisation
 
 @dataclass(frozen=True)
 class Held:
-    """One membership, with the path of its organisation."""
+    """One membership, with the path and kind of its organisation and its parent's kind."""
 
     organisation_id: int
     role: str
     path: str
     kind: str
+    parent_kind: str | None = None
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -43,7 +44,11 @@ def held_roles(user) -> list[Held]:
         cached = [
             Held(*values)
             for values in Membership.objects.filter(user=user).values_list(
-                "organisation_id", "role", "organisation__path", "organisation__kind"
+                "organisation_id",
+                "role",
+                "organisation__path",
+                "organisation__kind",
+                "organisation__parent__kind",
             )
         ]
         user._portal_held = cached
@@ -53,6 +58,20 @@ def held_roles(user) -> list[Held]:
 def holds(user, role: str, organisation_id: int) -> bool:
     """Whether the user holds the role in exactly this organisation."""
     return any(h.role == role and h.organisation_id == organisation_id for h in held_roles(user))
+
+
+def drafts_for(user) -> list[int]:
+    """The organisations the user may draft documents for: where they are an editor, and
+    the committee a department they edit for belongs to (a Ban Tuyên giáo drafts the
+    committee's own documents, like the city report "Số 1-BC/TU")."""
+    ids = []
+    for h in held_roles(user):
+        if h.role != Membership.Role.EDITOR:
+            continue
+        ids.append(h.organisation_id)
+        if h.kind == Organisation.Kind.DEPARTMENT and h.parent_kind == Organisation.Kind.COMMITTEE:
+            ids.append(h.ancestor_ids[-2])
+    return list(dict.fromkeys(ids))
 
 
 def root_id(organisation: Organisation) -> int:

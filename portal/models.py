@@ -162,14 +162,16 @@ class Revision(models.Model):
 
 
 class RenderedFile(models.Model):
-    """One official file of an approved revision in one format, rendered once and kept.
+    """One rendered file of a revision in one format, rendered once and kept.
 
     The format is a renderer's name (``portal.rendering.registry``): a new format is a new
-    renderer, not a new column.
+    renderer, not a new column. The official files ("pdf", "docx") are those of an approved
+    revision; the reviewers' "draft" PDF is kept for a revision under review, its etag the
+    fingerprint of what it prints (``services.rendering.draft_pdf_for``).
     """
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="rendered_files")
-    format = models.CharField(max_length=20)  # "pdf", "docx"
+    format = models.CharField(max_length=20)  # "pdf", "docx", "draft"
     file = models.FileField(upload_to="rendered/%Y/", storage=private_storage)
     etag = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)

@@ -6,6 +6,7 @@ from portal.access import approval_chain, approves_city, holds, holds_step, root
 from portal.models import Document, Membership, WorkflowEvent
 
 EDITABLE = {Document.Status.DRAFT, Document.Status.RETURNED}
+NOT_YET_APPROVED = {Document.Status.DRAFT, Document.Status.SUBMITTED, Document.Status.RETURNED}
 
 
 @rules.predicate
@@ -31,6 +32,11 @@ def is_editable(user, document: Document) -> bool:
 @rules.predicate
 def is_approved(user, document: Document) -> bool:
     return document.status == Document.Status.APPROVED
+
+
+@rules.predicate
+def is_not_yet_approved(user, document: Document) -> bool:
+    return document.status in NOT_YET_APPROVED and document.approved_revision_id is None
 
 
 CONTENT_ACTIONS = (
@@ -75,6 +81,10 @@ can_review_document = holds_current_step & ~has_edited
 can_forward_document = can_review_document & ~is_last_step
 can_approve_document = can_review_document & is_last_step
 can_publish_document = is_approved & (is_issuer_head | is_issuer_editor | is_city_approver)
+# The draft PDF is for those who write and review it, until approval issues the number.
+can_see_draft_pdf = is_not_yet_approved & (
+    is_issuer_editor | is_issuer_head | holds_current_step | is_city_approver
+)
 # The history (return reasons, import reports, who drafted) is the staff's, not the readers'.
 can_see_history = is_issuer_editor | is_issuer_head | is_city_approver | rules.is_superuser
 
@@ -114,4 +124,5 @@ ACTIONS: dict[str, rules.Predicate] = {
     "history": can_see_history,
     "render": can_render_again,
     "download": has_approved_revision,
+    "draft_pdf": can_see_draft_pdf,
 }

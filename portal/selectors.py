@@ -117,4 +117,8 @@ _REFUSALS = {
         "Chỉ văn bản đã được phê duyệt mới được ban hành, bởi ban ban hành hoặc cấp duyệt."
     ),
     "download": _("Văn bản chưa có bản PDF chính thức (chưa được phê duyệt)."),
+    "draft_pdf": _(
+        "Bản PDF dự thảo chỉ dành cho người soạn và người duyệt văn bản, trước khi văn bản "
+        "được phê duyệt."
+    ),
 }

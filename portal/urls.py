@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import reference_views, views
+from portal import draft_views, reference_views, views
 from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
@@ -32,6 +32,11 @@ portal_patterns = [
     path("van-ban/<int:pk>/pdf/", views.document_file, {"fmt": "pdf"}, name="document_pdf"),
     path("van-ban/<int:pk>/docx/", views.document_file, {"fmt": "docx"}, name="document_docx"),
     path("van-ban/<int:pk>/json/", views.document_json, name="document_json"),
+    path(
+        "van-ban/<int:pk>/du-thao.pdf",
+        draft_views.document_draft_pdf,
+        name="document_draft_pdf",
+    ),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 

@@ -34,12 +34,13 @@ def vietnamese_date_line(place: str, d: date | None) -> str:
     return f"{place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
 
 
-def number_line(number: str) -> str:
-    """ "Số 127-HD/BTGTU" (no colon), or "Số      -" left blank for an unnumbered draft."""
+def number_line(number: str, symbol: str = "") -> str:
+    """ "Số 127-HD/BTGTU" (no colon); for an unnumbered draft the number is left blank
+    before its symbol, "Số      -HD/BTGTU", to be written in when it is issued."""
     number = (number or "").strip()
     if number:
         return f"Số {number}"
-    return f"Số{NBSP * 8}-"
+    return f"Số{NBSP * 8}-{symbol}"
 
 
 def pdf_author(data: PrintData) -> str:

@@ -35,7 +35,9 @@ class PrintData:
     authority_line: str = ""  # "K/T TRƯỞNG BAN"
     signer_title: str = ""  # "PHÓ TRƯỞNG BAN"
     signer_name: str = ""
-    is_draft: bool = False  # prints a "DỰ THẢO" mark
+    is_draft: bool = False  # prints a "DỰ THẢO" mark and watermark
+    # "HD/BTGTU": printed after a blank where a draft has no number yet ("Số      -HD/BTGTU")
+    number_symbol: str = ""
     subject: str = ""  # PDF subject; "" = built from the number and the title
     appendix_of: str = ""  # line under "PHỤ LỤC"; "" = "(Kèm theo Báo cáo số …)"
     kind_label: str = ""  # "Báo cáo" in "(Kèm theo Báo cáo số …)"; "" = from the type name

@@ -1,10 +1,14 @@
 """From a stored document to what its printed forms show."""
 
+import dataclasses
+import hashlib
+
 from django.utils import translation
 
 from portal.kinds import KINDS
 from portal.models import Document, Revision
 from portal.rendering.data import PrintData
+from portal.services.register import number_symbol
 
 
 def print_data_for(document: Document, revision: Revision | None = None) -> PrintData:
@@ -23,6 +27,7 @@ def print_data_for(document: Document, revision: Revision | None = None) -> Prin
         parent_line=issuer.parent_line,
         issuer_name=issuer.print_name or issuer.name.upper(),
         number=document.number,
+        number_symbol=number_symbol(kind=document.kind, issuer=issuer),
         place=issuer.place,
         issued_on=document.issued_on,
         type_name=kind.type_name,
@@ -37,3 +42,17 @@ def print_data_for(document: Document, revision: Revision | None = None) -> Prin
         **kind.print_options,
         **kind.print_extras(document),
     )
+
+
+def draft_print_data_for(document: Document, revision: Revision) -> PrintData:
+    """What the reviewers' draft of a revision prints: marked "DỰ THẢO", the number left
+    blank before its symbol and the date line blank, as both are given at approval."""
+    return dataclasses.replace(
+        print_data_for(document, revision), number="", issued_on=None, is_draft=True
+    )
+
+
+def print_fingerprint(data: PrintData) -> str:
+    """A digest of everything printed: equal digests, equal documents (but for the
+    creation time in the file's metadata)."""
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()[:32]

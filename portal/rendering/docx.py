@@ -231,7 +231,7 @@ def _header_widths(data: PrintData, total: int) -> list[int]:
     left = max(
         _line_twips(data.parent_line.upper(), "Regular", 14),
         _line_twips(data.issuer_name.upper(), "Bold", 14),
-        _line_twips(number_line(data.number), "Regular", 14),
+        _line_twips(number_line(data.number, data.number_symbol), "Regular", 14),
     )
     right = max(
         _line_twips(PARTY_NAME, "Bold", 15),
@@ -723,7 +723,7 @@ class _DocxWriter:
         row = table.add_row()
         self._paragraph(
             _CellSink(row.cells[0]),
-            number_line(data.number),
+            number_line(data.number, data.number_symbol),
             align=center,
             size=Pt(14),
             line=Pt(19),

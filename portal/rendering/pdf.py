@@ -199,7 +199,7 @@ def appendix_of_line(data: PrintData) -> str:
     if data.appendix_of.strip():
         return data.appendix_of.strip()
     name = data.kind_label or (data.type_name or "văn bản").capitalize()
-    number = (data.number or "").strip() or NBSP * 8
+    number = (data.number or "").strip() or f"{NBSP * 8}-{data.number_symbol}"
     return f"(Kèm theo {name} số {number})"
 
 
@@ -293,7 +293,7 @@ def render_html(data: PrintData) -> str:
     prepared = prepare_body(data)
     context = {
         "doc": data,
-        "number_line": number_line(data.number),
+        "number_line": number_line(data.number, data.number_symbol),
         "date_line": vietnamese_date_line(data.place, data.issued_on),
         "author": pdf_author(data),
         "pdf_title": " ".join((data.title or "").split()) or data.type_name,

@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Document, Revision
-from portal.rendering.documents import print_data_for
+from portal.rendering.documents import draft_print_data_for, print_data_for
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,17 @@ def _render_pdf(document: Document, revision: Revision) -> bytes:
     )
 
 
+def _render_draft_pdf(document: Document, revision: Revision) -> bytes:
+    """The reviewers' PDF of a revision not yet approved (see ``draft_print_data_for``)."""
+    from portal.rendering.pdf import render_pdf_limited
+
+    return render_pdf_limited(
+        draft_print_data_for(document, revision),
+        timeout_s=settings.RENDER_TIMEOUT_SECONDS,
+        max_memory_mb=settings.RENDER_MAX_MEMORY_MB,
+    )
+
+
 def _render_docx(document: Document, revision: Revision) -> bytes:
     from portal.rendering.docx import render_docx
 
@@ -98,6 +109,17 @@ register_renderer(
         label=_("bản Word"),
         render=_render_docx,
         stored=True,
+    )
+)
+# Made when a reviewer asks for it, kept per revision by services.rendering.draft_pdf_for;
+# never the official "pdf", which only an approved revision has.
+register_renderer(
+    Renderer(
+        name="draft",
+        extension="pdf",
+        content_type="application/pdf",
+        label=_("bản PDF dự thảo"),
+        render=_render_draft_pdf,
     )
 )
 register_renderer(

@@ -17,9 +17,14 @@ def term_start_for(day: date) -> int:
     return FIRST_TERM_START + TERM_YEARS * ((day.year - FIRST_TERM_START) // TERM_YEARS)
 
 
+def number_symbol(*, kind: str, issuer: Organisation) -> str:
+    """'HD/BTGTU': the type code and the issuer's symbol that follow every number."""
+    return f"{KINDS[kind].code}/{issuer.symbol or issuer.code.upper()}"
+
+
 def format_number(*, sequence: int, kind: str, issuer: Organisation) -> str:
     """'127-HD/BTGTU': sequence, type code, issuer symbol."""
-    return f"{sequence}-{KINDS[kind].code}/{issuer.symbol or issuer.code.upper()}"
+    return f"{sequence}-{number_symbol(kind=kind, issuer=issuer)}"
 
 
 def register_issue_number(*, document: Document, day: date) -> str:

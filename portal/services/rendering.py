@@ -1,4 +1,5 @@
-"""Rendering an approved revision once, off the request path, and storing its files."""
+"""Rendering an approved revision once, off the request path, and storing its files; and
+the reviewers' draft PDF of a revision not yet approved, made on request and kept."""
 
 import hashlib
 import uuid
@@ -6,9 +7,12 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from portal.models import RenderedFile, Revision, WorkflowEvent
+from portal.models import Document, RenderedFile, Revision, WorkflowEvent
+from portal.rendering.documents import draft_print_data_for, print_fingerprint
 from portal.rendering.registry import RENDERERS, render_files, stored_formats
 from portal.services.events import event_record
+
+DRAFT_FORMAT = "draft"
 
 
 class RenderFailed(Exception):
@@ -21,8 +25,9 @@ def _formats_stored(revision_id: int) -> set[str]:
     )
 
 
-def _store(revision: Revision, fmt: str, data: bytes) -> RenderedFile:
-    stored = RenderedFile(revision=revision, format=fmt, etag=hashlib.sha256(data).hexdigest()[:32])
+def _store(revision: Revision, fmt: str, data: bytes, etag: str = "") -> RenderedFile:
+    etag = etag or hashlib.sha256(data).hexdigest()[:32]
+    stored = RenderedFile(revision=revision, format=fmt, etag=etag)
     name = f"{uuid.uuid4().hex}.{RENDERERS[fmt].extension}"  # not guessable, though never public
     stored.file.save(name, ContentFile(data), save=False)
     stored.save()
@@ -70,3 +75,35 @@ def revision_render(*, revision_id: int) -> Revision:
                 revision=revision,
             )
     return revision
+
+
+def draft_pdf_for(*, document: Document) -> RenderedFile:
+    """The draft PDF of the document's current revision, rendered on the first request.
+
+    It is kept as the revision's "draft" file, whose etag is the fingerprint of what it
+    prints rather than of its bytes: figures of a report's indicator table, or the names of
+    the issuer, can change without a new revision, and a reviewer must see what they
+    approve. A second request with nothing changed serves the kept file; a change renders
+    it again in place. No event is written: the draft is a view of the revision, not an act.
+    Raises RenderFailed with the user's message when the PDF cannot be made.
+    """
+    revision = document.current_revision
+    fingerprint = print_fingerprint(draft_print_data_for(document, revision))
+    kept = RenderedFile.objects.filter(revision=revision, format=DRAFT_FORMAT).first()
+    if kept is not None and kept.etag == fingerprint:
+        return kept
+    try:
+        data = render_files(document, revision, (DRAFT_FORMAT,))[DRAFT_FORMAT]
+    except Exception as exc:  # the reviewer is told at once; nothing to record
+        raise RenderFailed(getattr(exc, "message", "") or str(exc)) from exc
+    with transaction.atomic():
+        # The lock makes a second request for the same revision wait, then keep this file.
+        Revision.objects.select_for_update().get(pk=revision.pk)
+        kept = RenderedFile.objects.filter(revision=revision, format=DRAFT_FORMAT).first()
+        if kept is not None and kept.etag == fingerprint:
+            return kept
+        if kept is not None:
+            old_name, storage = kept.file.name, kept.file.storage
+            kept.delete()
+            transaction.on_commit(lambda: storage.delete(old_name))
+        return _store(revision, DRAFT_FORMAT, data, etag=fingerprint)

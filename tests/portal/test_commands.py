@@ -1,14 +1,17 @@
 """Management commands: load_demo, import_document, export_document."""
 
+import re
 import subprocess
 from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from portal.models import Document, Organisation, Receipt, WorkflowEvent
+from portal.models import Document, Membership, Organisation, Receipt, WorkflowEvent
+from portal.services.organisations import membership_grant
 from tests.factories import make_document, run_tasks
 
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
@@ -18,6 +21,13 @@ def _run(*args) -> list[str]:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue().strip().splitlines()
+
+
+def _city_editor(orgs):
+    """An editor of the city's propaganda department, who drafts the Thành ủy's reports."""
+    user, _ = get_user_model().objects.get_or_create(username="hp.editor")
+    membership_grant(user=user, organisation=orgs["hp-btg"], role=Membership.Role.EDITOR)
+    return user
 
 
 def test_load_demo_is_idempotent_and_publishes_the_seeds(db, settings, tmp_path):
@@ -60,10 +70,10 @@ def test_load_demo_refuses_with_debug_off(db, settings):
         ("report-2023-q1-haiphong.txt", "report", "hp", 27),
     ],
 )
-def test_import_document_prints_id_and_url_last(tree, seed, kind, issuer, footnotes):
+def test_import_document_prints_id_and_url_last(orgs, seed, kind, issuer, footnotes):
     args = ["import_document", str(SEEDS / seed), "--kind", kind, "--issuer", issuer]
-    if issuer == "hp":
-        args += ["--as", "admin"]
+    if issuer == "hp":  # the city committee has no editors: its department drafts for it
+        args += ["--as", _city_editor(orgs).username]
     lines = _run(*args)
     document_id, url = lines[-1].split(" ")
     document = Document.objects.get(pk=int(document_id))
@@ -85,6 +95,62 @@ def test_import_document_refusals(tree, tmp_path):
     with pytest.raises(CommandError, match="chưa có chuyên viên"):
         call_command("import_document", str(SEEDS / "report-2023-q1-haiphong.txt"),
                      "--kind", "report", "--issuer", "hp")  # fmt: skip
+    assert Document.objects.count() == 0
+
+
+BULLETIN = str(SEEDS / "bulletin-2024-12-doson.txt")
+
+
+def _import_bulletin(*options) -> Document:
+    lines = _run("import_document", BULLETIN, "--kind", "bulletin", *options)
+    return Document.objects.get(pk=int(lines[-1].split()[0]))
+
+
+def test_import_document_takes_the_issuer_from_the_one_department_of_the_user(users):
+    document = _import_bulletin("--as", "doson.editor")
+    assert document.issuer.code == "doson-btg"
+    assert document.created_by == users["doson.editor"]
+
+
+def test_import_document_drafts_for_the_committee_of_the_department(orgs):
+    editor = _city_editor(orgs)
+    document = _import_bulletin("--as", editor.username, "--issuer", "hp")
+    assert document.issuer.code == "hp" and document.created_by == editor
+    # Without --issuer, the department the user is an editor of, not the committee above it.
+    assert _import_bulletin("--as", editor.username).issuer.code == "hp-btg"
+
+
+@pytest.mark.parametrize(
+    ("username", "issuer", "message"),
+    [
+        # A cell secretary of another district, then an editor of another district.
+        ("ngoquyen.secretary", "doson-btg", "không được soạn văn bản cho doson-btg"),
+        ("ngoquyen.editor", "doson-btg", "chỉ soạn cho: ngoquyen-btg .*, ngoquyen "),
+        ("hp.approver", "hp", "không là chuyên viên của ban nào"),
+        ("admin", "hp", "không được soạn văn bản cho hp"),
+        ("doson.editor", "hp", "không được soạn văn bản cho hp"),  # not its city's committee
+    ],
+)
+def test_import_document_refuses_a_user_who_does_not_draft_for_the_issuer(
+    tree, username, issuer, message
+):
+    with pytest.raises(CommandError, match=message):
+        call_command("import_document", BULLETIN, "--kind", "bulletin",
+                     "--issuer", issuer, "--as", username)  # fmt: skip
+    assert Document.objects.count() == 0
+
+
+def test_import_document_without_issuer_names_the_choices(users, orgs):
+    membership_grant(user=users["doson.editor"], organisation=orgs["ngoquyen-btg"],
+                     role=Membership.Role.EDITOR)  # fmt: skip
+    with pytest.raises(CommandError, match="nhiều tổ chức") as refused:
+        _import_bulletin("--as", "doson.editor")
+    for code in ("doson-btg", "doson", "ngoquyen-btg", "ngoquyen"):
+        assert f"{code} (" in str(refused.value), code
+    with pytest.raises(CommandError, match="không là chuyên viên của ban nào"):
+        _import_bulletin("--as", "vanhuong.secretary")
+    with pytest.raises(CommandError, match="--issuer .* hoặc --as"):
+        _import_bulletin()
     assert Document.objects.count() == 0
 
 
@@ -138,6 +204,15 @@ def test_export_renders_a_draft_with_vietnamese_text_and_embedded_fonts(tree, tm
     fonts = subprocess.run(["pdffonts", str(output)], check=True, capture_output=True, text=True)
     rows = fonts.stdout.splitlines()[2:]
     assert rows and all(" yes " in row for row in rows)
+
+
+def test_export_writes_the_reviewers_draft_pdf(users, orgs, tmp_path):
+    document = make_document(users, orgs, state="submitted")
+    output = tmp_path / "du-thao.pdf"
+    lines = _run("export_document", str(document.pk), "--format", "draft", "-o", str(output))
+    assert lines == [f"Đã ghi {output} (bản PDF dự thảo, bản vừa tạo)."]
+    text = _pdftotext(output)
+    assert "DỰ THẢO" in text and re.search(r"Số\s+-BT/BTGQU", text)
 
 
 def test_export_unknown_id(db):

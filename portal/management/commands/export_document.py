@@ -11,7 +11,8 @@ from portal.rendering.registry import RENDERERS, render_files
 class Command(BaseCommand):
     help = (
         "Writes the stored PDF or DOCX of an approved document's revision (for a draft, or a "
-        "file not rendered yet, renders the current revision), or the document as JSON."
+        "file not rendered yet, renders the current revision), the document as JSON, or the "
+        "reviewers' draft PDF of the current revision (--format draft)."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if not RENDERERS[format].stored:
             revision = document.approved_revision or document.current_revision
             _write(target, render_files(document, revision, (format,))[format])
-            self.stdout.write(f"Đã ghi {output} (dữ liệu có cấu trúc).")
+            self.stdout.write(f"Đã ghi {output} ({RENDERERS[format].label}, bản vừa tạo).")
             return
         revision = document.approved_revision
         stored = (

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from portal.access import drafts_for
 from portal.importing import ImportRefused
 from portal.kinds import KINDS
 from portal.models import Membership, Organisation
@@ -17,24 +18,35 @@ from portal.services.imports import document_import
 class Command(BaseCommand):
     help = (
         "Imports one file, UTF-8 text or Word .docx (told apart by content), as a draft of "
-        "the issuing department; prints the import report, and last the new document's id "
-        "and URL. Files over settings.IMPORT_MAX_BYTES are refused unread."
+        "the issuing organisation, by a user who may draft for it (an editor of it, or of a "
+        "department of that committee); prints the import report, and last the new "
+        "document's id and URL. Files over settings.IMPORT_MAX_BYTES are refused unread."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--kind", required=True, choices=list(KINDS))
-        parser.add_argument("--issuer", required=True, help="organisation code, e.g. doson-btg")
+        parser.add_argument(
+            "--issuer",
+            help="organisation code, e.g. doson-btg; default: the one department --as edits for",
+        )
         parser.add_argument("--as", dest="username", help="default: an editor of the issuer")
 
-    def handle(self, *args, path: str, kind: str, issuer: str, username: str | None, **options):
-        _check_argument("--issuer", issuer)
-        if username is not None:
-            _check_argument("--as", username)
-        organisation = Organisation.objects.filter(code=issuer).first()
-        if organisation is None:
-            raise CommandError(f"Không có tổ chức mã {issuer!r}.")
-        actor = self._actor(organisation, username)
+    def handle(
+        self, *args, path: str, kind: str, issuer: str | None, username: str | None, **options
+    ):
+        for option, value in (("--issuer", issuer), ("--as", username)):
+            if value is not None:
+                _check_argument(option, value)
+        if issuer is None and username is None:
+            raise CommandError("Hãy chỉ rõ --issuer (mã tổ chức ban hành) hoặc --as (người soạn).")
+        if username is None:
+            organisation = _organisation(issuer)
+            actor = _default_editor(organisation)
+        else:
+            actor = _user(username)
+            organisation = _organisation(issuer) if issuer else _only_department(actor)
+            _require_drafts_for(actor, organisation)
         data = _read(path, settings.IMPORT_MAX_BYTES)
         try:
             document, notes = document_import(
@@ -47,22 +59,72 @@ class Command(BaseCommand):
         url = settings.SITE_URL + reverse("portal:document_detail", args=[document.pk])
         self.stdout.write(f"{document.pk} {url}")
 
-    def _actor(self, organisation: Organisation, username: str | None):
-        users = get_user_model().objects
-        if username:
-            actor = users.filter(username=username).first()
-            if actor is None:
-                raise CommandError(f"Không có người dùng {username!r}.")
-            return actor
-        membership = (
-            Membership.objects.filter(organisation=organisation, role=Membership.Role.EDITOR)
-            .select_related("user")
-            .order_by("user__username")
-            .first()
+
+def _organisation(code: str) -> Organisation:
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise CommandError(f"Không có tổ chức mã {code!r}.")
+    return organisation
+
+
+def _user(username: str):
+    actor = get_user_model().objects.filter(username=username).first()
+    if actor is None:
+        raise CommandError(f"Không có người dùng {username!r}.")
+    return actor
+
+
+def _default_editor(organisation: Organisation):
+    """The first editor of the issuer itself, by username."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.EDITOR)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    if membership is None:
+        raise CommandError(f"{organisation.name} chưa có chuyên viên; hãy chỉ rõ --as.")
+    return membership.user
+
+
+def _codes(ids: list[int]) -> str:
+    """ "doson-btg (Ban Tuyên giáo Quận ủy Đồ Sơn), doson (Quận ủy Đồ Sơn)", in that order."""
+    by_id = Organisation.objects.in_bulk(ids)
+    return ", ".join(f"{by_id[pk].code} ({by_id[pk].name})" for pk in ids if pk in by_id)
+
+
+def _only_department(actor) -> Organisation:
+    """The issuer when --issuer is left out: the one organisation the user is an editor of."""
+    own = Organisation.objects.filter(
+        memberships__user=actor, memberships__role=Membership.Role.EDITOR
+    ).distinct()
+    if len(own) == 1:
+        return own[0]
+    choices = drafts_for(actor)
+    if not choices:
+        raise CommandError(
+            f"{actor.username} không là chuyên viên của ban nào nên không soạn được văn bản; "
+            "hãy chọn người soạn khác bằng --as."
         )
-        if membership is None:
-            raise CommandError(f"{organisation.name} chưa có chuyên viên; hãy chỉ rõ --as.")
-        return membership.user
+    raise CommandError(
+        f"{actor.username} soạn văn bản cho nhiều tổ chức; hãy chọn một bằng --issuer: "
+        f"{_codes(choices)}."
+    )
+
+
+def _require_drafts_for(actor, organisation: Organisation) -> None:
+    """Refuse a user who may not draft in the organisation's name (``access.drafts_for``)."""
+    choices = drafts_for(actor)
+    if organisation.pk in choices:
+        return
+    if choices:
+        allowed = f"người này chỉ soạn cho: {_codes(choices)}"
+    else:
+        allowed = "người này không là chuyên viên của ban nào"
+    raise CommandError(
+        f"{actor.username} không được soạn văn bản cho {organisation.code} "
+        f"({organisation.name}); {allowed}."
+    )
 
 
 def _check_argument(option: str, value: str) -> None:
