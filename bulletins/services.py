@@ -30,9 +30,9 @@ def bulletin_title(*, month: int, year: int) -> str:
 
 
 def bulletin_period(value: str, *, today: date) -> tuple[int, int]:
-    """The month asked for as 'YYYY-MM'; next month when empty. Raises ValueError if bad."""
+    """The month asked for as 'YYYY-MM'; this month when empty. Raises ValueError if bad."""
     if not value:
-        return (today.month % 12) + 1, today.year + (today.month == 12)
+        return today.month, today.year
     match = _MONTH_RE.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise ValueError(value)
@@ -121,7 +121,7 @@ def bulletin_prefill(*, issuer: Organisation, month: str, today: date) -> Prefil
     try:
         period_month, period_year = bulletin_period(month, today=today)
     except ValueError:
-        error = _("Tháng không hợp lệ, hãy chọn theo dạng năm-tháng; đã lấy tháng tới.")
+        error = _("Tháng không hợp lệ, hãy chọn theo dạng năm-tháng; đã lấy tháng này.")
         period_month, period_year = bulletin_period("", today=today)
     previous = previous_bulletin(issuer=issuer, month=period_month, year=period_year)
     outline: list[tuple[int, str]] = []

@@ -84,6 +84,25 @@ def _report_print(document: Document) -> dict[str, Any]:
     }
 
 
+def report_checklist(document: Document) -> list[str]:
+    """One line per ratio typed in the report that disagrees with the one computed from its
+    figures: the table prints the computed one."""
+    from guidance.selectors import indicator_lines
+
+    lines = []
+    for line in indicator_lines(document):
+        row = line.indicator
+        name = " ".join(filter(None, [row.code.strip(), row.name.strip()]))
+        for label, check in ((_("so với cùng kỳ"), line.same_period_check),
+                             (_("so với kế hoạch"), line.plan_check)):  # fmt: skip
+            if check.flagged:
+                lines.append(
+                    _("Chỉ tiêu «%(name)s», tỷ lệ %(label)s: %(note)s")
+                    % {"name": name, "label": label, "note": check.note}
+                )
+    return lines
+
+
 def _report_saved(document: Document, revision) -> None:
     from guidance.services import report_indicators_sync
 
@@ -119,6 +138,7 @@ REPORT_KIND = Kind(
     import_fields=report_import_fields,
     export_fields=_report_export,
     print_extras=_report_print,
+    checklist=report_checklist,
     after_save=_report_saved,
     detail_template="guidance/_report_actions.html",
     urls="guidance.urls",

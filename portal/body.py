@@ -51,6 +51,9 @@ class Heading:
     text: str  # without the footnotes it calls
     text_with_notes: str  # the footnote texts run on, as the data export has them
     id: str
+    # Text, an image or a table follows it before the next heading of its level or higher
+    # (a sub-heading's text counts for the section above it).
+    has_content: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,12 +126,14 @@ def parse_body(body_html: str) -> ParsedBody:
     """Read a stored body once; the result is shared by every caller with the same body."""
     reader = _Reader(body_html)
     root = reader.read()
+    filled = _filled_headings(root)
     headings = tuple(
         Heading(
             level=int(element.tag[1]),
             text=_text(element, notes="drop"),
             text_with_notes=_text(element, notes="keep"),
             id=element.get("id") or "",
+            has_content=element in filled,
         )
         for element in _elements(root)
         if element.tag in HEADINGS
@@ -318,6 +323,30 @@ def _anchor_headings(body_html: str, root: _Element) -> tuple[tuple[OutlineEntry
         outline.append(OutlineEntry(int(element.tag[1]), _text(element, notes="drop"), name))
     pieces.append(body_html[position:])
     return tuple(outline), "".join(pieces)
+
+
+def _filled_headings(root: _Element) -> set[_Element]:
+    """The headings followed by text or an image before the next heading of their level or
+    higher; the text of a sub-section fills every section it is under."""
+    open_sections: list[_Element] = []
+    filled: set[_Element] = set()
+
+    def walk(node: _Element) -> None:
+        for child in node.children:
+            if isinstance(child, _Text):
+                if child.text.strip():  # "&nbsp;" alone, as an empty editor line, is not text
+                    filled.update(open_sections)
+            elif child.tag in HEADINGS:
+                while open_sections and int(open_sections[-1].tag[1]) >= int(child.tag[1]):
+                    open_sections.pop()
+                open_sections.append(child)
+            elif child.tag == "img":
+                filled.update(open_sections)
+            else:
+                walk(child)
+
+    walk(root)
+    return filled
 
 
 def _paragraphs(element: _Element) -> Iterator[str]:

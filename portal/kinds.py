@@ -39,7 +39,9 @@ class Kind:
     # (issuer, month "YYYY-MM", today) -> Prefill: what a new document starts with
     prefill: Callable[..., Any]
     new_label: str = ""  # the "new document" button: "Bản tin mới"
-    monthly: bool = False  # issued per month: an import reads its month from the text
+    # Issued once a month per issuer: its table has PERIOD_FIELDS, a second document of
+    # the same issuer and month is refused, and an import reads its month from the text.
+    monthly: bool = False
     # (result, today, notes) -> its own fields read from an imported file
     import_fields: Callable[..., dict[str, Any]] = _no_fields
     # (result) -> a title for an imported text without one, or ""
@@ -50,6 +52,9 @@ class Kind:
     print_extras: Callable[[Document], dict[str, Any]] = _no_fields
     # PrintData fields fixed for the kind ({"masthead": True} for a bulletin)
     print_options: dict[str, Any] = field(default_factory=dict)
+    # (document) -> what in its own data would print wrong, one Vietnamese line each (a
+    # report's ratios that disagree with its figures): shown before submission, never blocking
+    checklist: Callable[[Document], list[str]] = lambda document: []
     # (document, revision) -> None: data derived from a saved body (a report's indicators)
     after_save: Callable[[Document, Revision], None] | None = None
     # A field of the kind's table naming the document of the same kind it is based on
@@ -66,6 +71,9 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+
+# The month and year of a monthly kind's document, in its own table.
+PERIOD_FIELDS = ("period_month", "period_year")
 
 
 def register(kind: Kind) -> None:

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
+from django.forms import HiddenInput
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +22,7 @@ from portal.access import has_two_step, held_roles, signed_in_two_step
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.forms import ImportForm, ReturnForm, form_class_for
-from portal.kinds import KINDS, kind_choices, kind_record
+from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record
 from portal.models import Document, Membership, Organisation, RenderedFile, Revision
 from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
@@ -34,15 +36,23 @@ from portal.selectors import (
     require_action,
 )
 from portal.services import images, workflow
+from portal.services.checklist import document_checklist
 from portal.services.documents import (
     Prefill,
     RevisionConflict,
     body_outline,
-    document_create,
+    document_start,
     document_update,
     new_document_prefill,
 )
 from portal.services.imports import document_import
+from portal.services.monthly import (
+    MonthTaken,
+    document_of_month,
+    month_after,
+    month_opened_message,
+    period_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -146,11 +156,36 @@ def _new_document_form(request, kind: str):
     form_class = form_class_for(kind)
     form = form_class(request.POST or None, initial=prefill.initial, user=request.user,
                       issuers=issuers)  # fmt: skip
+    if KINDS[kind].monthly:  # the month is chosen once, in the month picker above the form
+        for name in PERIOD_FIELDS:
+            form.fields[name].widget = HiddenInput()
     return form, prefill
 
 
+def _month_document(request, kind: str, prefill: Prefill) -> Document | None:
+    """The issuer's document of the month a new monthly document is asked for, if any."""
+    period = period_of(prefill.initial)
+    if request.method != "GET" or not KINDS[kind].monthly or period is None:
+        return None
+    issuer = prefill.initial["issuer"]
+    return document_of_month(kind=kind, issuer=issuer, month=period[0], year=period[1])
+
+
+def _open_month_document(request, existing: Document, prefill: Prefill):
+    """Open the month's document instead of starting a second one; offer the next month."""
+    month, year = period_of(prefill.initial)
+    editable = ACTIONS["edit"].test(request.user, existing)
+    text = month_opened_message(existing, month=month, year=year, editable=editable)
+    month, year = month_after(month, year)
+    link = f"{reverse('portal:document_new', args=[existing.kind])}?thang={year:04d}-{month:02d}"
+    label = _("Lập %(kind)s tháng %(month)02d/%(year)s") % {
+        "kind": KINDS[existing.kind].label.lower(), "month": month, "year": year}  # fmt: skip
+    messages.info(request, format_html('{} <a href="{}" id="next-month">{}</a>', text, link, label))
+    return redirect("portal:document_edit" if editable else "portal:document_detail", existing.pk)
+
+
 def _create_from(form, *, kind: str, actor, reason: str = "") -> Document:
-    return document_create(
+    return document_start(
         kind=kind,
         issuer=form.cleaned_data["issuer"],
         actor=actor,
@@ -166,13 +201,22 @@ def _create_from(form, *, kind: str, actor, reason: str = "") -> Document:
 @require_http_methods(["GET", "POST"])
 def document_new(request, kind: str):
     form, prefill = _new_document_form(request, kind)
+    existing = _month_document(request, kind, prefill)
+    if existing is not None:
+        return _open_month_document(request, existing, prefill)
+    taken = None
     if request.method == "POST" and form.is_valid():
-        document = _create_from(form, kind=kind, actor=request.user)
-        messages.success(request, _("Đã lưu bản nháp."))
-        return redirect("portal:document_detail", pk=document.pk)
-    status = 400 if request.method == "POST" else 200
+        try:
+            document = _create_from(form, kind=kind, actor=request.user)
+        except MonthTaken as exc:  # the page comes back with what was typed
+            taken = exc.existing
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("portal:document_detail", pk=document.pk)
+    status = (409 if taken else 400) if request.method == "POST" else 200
     context = {"form": form, "kind": kind, "kind_label": KINDS[kind].label,
-               "prefill": prefill}  # fmt: skip
+               "prefill": prefill, "taken": taken}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)
 
 
@@ -283,7 +327,10 @@ def document_autosave_new(request, kind: str):
     form, _prefill = _new_document_form(request, kind)
     if not form.is_valid():
         return _autosave_invalid(form)
-    document = _create_from(form, kind=kind, actor=request.user, reason=AUTOSAVE_REASON)
+    try:
+        document = _create_from(form, kind=kind, actor=request.user, reason=AUTOSAVE_REASON)
+    except MonthTaken as exc:  # saving again cannot help: the month stays taken
+        return _autosave_refused(" ".join(exc.messages), status=409, stop=True)
     return _autosaved(document, document.current_revision)
 
 
@@ -308,6 +355,8 @@ def document_autosave(request, pk: int):
         ) % {"user": exc.current.author.username, "number": exc.current.number,
              "kept": exc.kept.number}  # fmt: skip
         return _autosave_refused(message, status=409, conflict=True)
+    except MonthTaken as exc:  # moved to a month that has its document: choosing another helps
+        return _autosave_refused(" ".join(exc.messages), status=409)
     except ValidationError as exc:  # submitted between the check and the save
         return _autosave_refused(" ".join(exc.messages), status=409, stop=True)
     return _autosaved(document, revision)
@@ -343,6 +392,7 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "citations": citations_of(document),
         "lower_guidance": based_on_this(document, request.user),
         "error": error,
+        "checklist": document_checklist(document) if "submit" in allowed else [],
     }
     return render(request, "portal/document_detail.html", context, status=status)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,12 @@ from portal.models import Document, Organisation, Revision
 from portal.rules import EDITABLE
 from portal.sanitize import sanitize_html, xml_safe
 from portal.services.events import document_locked, event_record
+from portal.services.monthly import month_free_require
 from portal.services.references import references_sync
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
+# The closing printed under the body: "Nơi nhận" on the left, the signature on the right.
+CLOSING_FIELDS = ("recipients", "authority_line", "signer_title", "signer_name")
 
 
 class RevisionConflict(Exception):
@@ -108,8 +112,43 @@ def revision_changes(*, old_html: str, new_html: str) -> list[Change]:
 
 
 def new_document_prefill(*, kind: str, issuer: Organisation, month: str, today: date) -> Prefill:
-    """Title, period, outline and closing lines a new document of a kind starts with."""
-    return KINDS[kind].prefill(issuer=issuer, month=month, today=today)
+    """Title, period, outline and closing lines a new document of a kind starts with.
+
+    The closing (recipients, authority line, signer) is the one of the issuer's last approved
+    or published document of the kind, where it has one; else the kind's own defaults.
+    """
+    prefill = KINDS[kind].prefill(issuer=issuer, month=month, today=today)
+    last = last_issued(kind=kind, issuer=issuer)
+    closing = {name: getattr(last, name) for name in CLOSING_FIELDS if last and getattr(last, name)}
+    if closing:
+        prefill.initial.update(closing)
+        prefill.note = " ".join(filter(None, [prefill.note, _(
+            "Nơi nhận và người ký lấy theo %(kind)s %(document)s, văn bản cùng loại được "
+            "duyệt gần nhất của đơn vị."
+        ) % {"kind": KINDS[kind].label.lower(), "document": _document_name(last)}]))  # fmt: skip
+    return prefill
+
+
+def last_issued(*, kind: str, issuer: Organisation) -> Document | None:
+    """The issuer's approved or published document of a kind issued last (then approved last)."""
+    return (
+        Document.objects.filter(
+            kind=kind,
+            issuer=issuer,
+            status__in=(Document.Status.APPROVED, Document.Status.PUBLISHED),
+        )
+        .annotate(approved_at=Max("events__created_at", filter=Q(events__action="approve")))
+        .order_by(
+            F("issued_on").desc(nulls_last=True), F("approved_at").desc(nulls_last=True), "-pk"
+        )
+        .first()
+    )
+
+
+def _document_name(document: Document) -> str:
+    if document.number:
+        return _("số %(number)s") % {"number": document.number}
+    return f"«{document.title}»"
 
 
 def _shared(fields: dict[str, Any] | None) -> dict[str, Any]:
@@ -170,6 +209,38 @@ def document_create(
     return document
 
 
+@transaction.atomic
+def document_start(
+    *,
+    kind: str,
+    issuer: Organisation,
+    actor,
+    title: str,
+    body_html: str,
+    fields: dict[str, Any] | None = None,
+    kind_fields: dict[str, Any] | None = None,
+    reason: str = "",
+) -> Document:
+    """Create a document typed in the editor: for a monthly kind, only the first of its month.
+
+    A second one for the issuer's month is refused with MonthTaken and nothing is saved. The
+    issuer's row is locked first, so two first saves of one month cannot both pass the check.
+    """
+    if KINDS.get(kind) and KINDS[kind].monthly:
+        Organisation.objects.select_for_update().filter(pk=issuer.pk).first()
+        month_free_require(kind=kind, issuer=issuer, kind_fields=kind_fields)
+    return document_create(
+        kind=kind,
+        issuer=issuer,
+        actor=actor,
+        title=title,
+        body_html=body_html,
+        fields=fields,
+        kind_fields=kind_fields,
+        reason=reason,
+    )
+
+
 def derived_data_sync(*, document: Document, revision: Revision) -> None:
     """Re-read what is derived from the body: cited documents, and what its kind derives."""
     references_sync(document=document, revision=revision)
@@ -222,6 +293,9 @@ def _update_or_keep(
                 "bản đã duyệt được giữ nguyên."
             )
         )
+    month_free_require(
+        kind=document.kind, issuer=document.issuer, kind_fields=kind_fields, document=document
+    )
     current = document.current_revision
     if base_revision is not None and current is not None and current.number != base_revision:
         refused = _changed_fields(document, {"title": title.strip(), **(fields or {})},

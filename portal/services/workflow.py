@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from portal.access import approval_chain, has_two_step, held_roles
 from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import ACTIONS, EDITABLE, last_render_event
+from portal.services.checklist import checklist_require_clear
 from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number, term_start_for
@@ -43,6 +44,7 @@ def document_submit(*, document: Document, actor) -> Document:
     if document.status not in EDITABLE:
         raise ValidationError(_("Chỉ trình được văn bản nháp hoặc bị trả lại."))
     _require("submit", actor, document, _("Chỉ chuyên viên của ban ban hành được trình văn bản."))
+    checklist_require_clear(document)
     previous = document.status
     document.status, document.step = Status.SUBMITTED, 1
     document.save(update_fields=["status", "step", "updated_at"])

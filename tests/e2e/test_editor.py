@@ -128,21 +128,29 @@ def test_footnotes_survive_the_editor_and_can_be_added_and_edited(browser, live_
     first = editor.locator(".ck-editor__editable p").first
     first.click()
     editor.keyboard.press("End")
-    editor.once("dialog", lambda dialog: dialog.accept("Chú thích thêm trong trình duyệt"))
+    dialog = editor.locator("#footnote-dialog")
     editor.click("#insert-footnote")
-    editor.keyboard.type(" Câu tiếp theo.")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_have_text("Chèn chú thích")
+    expect(editor.locator("#footnote-text")).to_be_focused()
+    expect(editor.locator("#footnote-remove")).to_be_hidden()
+    shot(editor, "editor-4-footnote-dialog")
+    editor.fill("#footnote-text", "Chú thích thêm trong trình duyệt")
+    editor.click("#footnote-ok")
+    expect(dialog).to_be_hidden()
+    editor.keyboard.type(" Câu tiếp theo.")  # the caret is back in the text, after the note
     note = editor.locator(".ck-editor__editable .footnote", has_text="Chú thích thêm")
     expect(note).to_have_count(1)
     shot(editor, "editor-4-footnote-inserted")
 
-    asked = []
-
-    def edit_note(dialog):
-        asked.append(dialog.default_value)
-        dialog.accept("Chú thích đã sửa")
-
-    editor.once("dialog", edit_note)
     editor.locator(".ck-editor__editable .footnote").nth(1).click()
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_have_text("Sửa chú thích")
+    expect(editor.locator("#footnote-ok")).to_have_text("Lưu")
+    expect(editor.locator("#footnote-text")).to_have_value(FOOTNOTES.findall(stored)[0])
+    editor.fill("#footnote-text", "Chú thích đã sửa")
+    editor.click("#footnote-ok")
+    expect(dialog).to_be_hidden()
     expect(
         editor.locator(".ck-editor__editable .footnote", has_text="Chú thích đã sửa")
     ).to_have_count(1)
@@ -154,10 +162,68 @@ def test_footnotes_survive_the_editor_and_can_be_added_and_edited(browser, live_
     notes = FOOTNOTES.findall(body)
     assert len(notes) == 10
     assert notes[0] == "Chú thích thêm trong trình duyệt"
-    assert asked == [FOOTNOTES.findall(stored)[0]]
     assert notes[1] == "Chú thích đã sửa"
     assert notes[2:] == FOOTNOTES.findall(stored)[1:]
     assert '<span class="footnote">Chú thích thêm trong trình duyệt</span> Câu tiếp theo.' in body
+
+
+def test_footnote_dialog_cancels_refuses_empty_text_and_removes_a_note(browser, live_server):
+    orgs, users = demo_tree_load()
+    document = make_document(users, orgs)  # one footnote: "Tổ chức tại Lima, Peru."
+    editor = login(browser, live_server, "doson.editor")
+    _open_editor(editor, f"{live_server.url}/van-ban/{document.pk}/sua/")
+    editable = editor.locator(".ck-editor__editable")
+    notes = editable.locator(".footnote")
+    dialog = editor.locator("#footnote-dialog")
+    error = editor.locator("#footnote-error")
+
+    # Esc cancels a new footnote.
+    editor.locator(".ck-editor__editable p").first.click()
+    editor.click("#insert-footnote")
+    editor.fill("#footnote-text", "Không chèn")
+    editor.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(editable).to_be_focused()  # the caret is back in the text
+    expect(notes).to_have_count(1)
+
+    # An empty text is refused with a message; «Hủy» cancels.
+    editor.click("#insert-footnote")
+    expect(editor.locator("#footnote-text")).to_have_value("")  # nothing left from before
+    editor.fill("#footnote-text", "   ")
+    editor.click("#footnote-ok")
+    expect(dialog).to_be_visible()
+    expect(error).to_be_visible()
+    expect(error).to_have_text(
+        "Chú thích chưa có nội dung: hãy gõ nội dung, hoặc bấm «Hủy» để thôi."
+    )
+    expect(editor.locator("#footnote-text")).to_have_attribute("aria-invalid", "true")
+    shot(editor, "editor-9-footnote-empty-refused")
+    editor.click("#footnote-cancel")
+    expect(dialog).to_be_hidden()
+    expect(editable).to_be_focused()  # the caret is back in the text
+    expect(notes).to_have_count(1)
+
+    # Editing: Esc keeps the note as it was; an emptied text is refused; «Xoá» removes it.
+    notes.first.click()
+    expect(editor.locator("#footnote-text")).to_have_value("Tổ chức tại Lima, Peru.")
+    expect(error).to_be_hidden()
+    editor.fill("#footnote-text", "Sửa rồi bỏ")
+    editor.keyboard.press("Escape")
+    expect(notes).to_have_text(["Tổ chức tại Lima, Peru."])
+    expect(editable).to_be_focused()  # the caret is back in the text
+    notes.first.click()
+    editor.fill("#footnote-text", "")
+    editor.click("#footnote-ok")
+    expect(error).to_be_visible()
+    expect(notes).to_have_text(["Tổ chức tại Lima, Peru."])
+    editor.click("#footnote-remove")
+    expect(dialog).to_be_hidden()
+    expect(notes).to_have_count(0)
+    editor.click("#save")
+    expect(editor.locator(".messages")).to_contain_text("Đã lưu bản sửa mới.")
+    document.refresh_from_db()
+    body = document.current_revision.body_html
+    assert "footnote" not in body and "APEC." in body
 
 
 def test_autosave_keeps_a_draft_and_a_new_document_becomes_one_draft(browser, live_server):
@@ -188,6 +254,51 @@ def test_autosave_keeps_a_draft_and_a_new_document_becomes_one_draft(browser, li
     document.refresh_from_db()
     assert document.current_revision.number == 3
     assert "Và đoạn cuối." in document.current_revision.body_html
+
+
+def test_new_bulletin_opens_the_months_draft_and_a_second_one_is_refused(browser, live_server):
+    from django.utils import timezone
+
+    from portal.services.documents import document_create
+
+    orgs, users = demo_tree_load()
+    today = timezone.localdate()
+    nxt = (today.month % 12 + 1, today.year + (today.month == 12))
+
+    def bulletin(month: int, year: int) -> Document:
+        return document_create(
+            kind="bulletin", issuer=orgs["doson-btg"], actor=users["doson.editor"],
+            title=f"THÔNG TIN SINH HOẠT CHI BỘ THÁNG {month:02d} NĂM {year}",
+            body_html="<p>Bản của tháng.</p>",
+            kind_fields={"period_month": month, "period_year": year},
+        )  # fmt: skip
+
+    this_month = bulletin(today.month, today.year)
+    editor = login(browser, live_server, "doson.editor")
+    editor.click("text=Bản tin mới")
+    editor.wait_for_selector("html[data-editor-ready='1']")
+    assert editor.url.endswith(f"/van-ban/{this_month.pk}/sua/")
+    expect(editor.locator(".messages")).to_contain_text("mở bản tin đó để soạn tiếp")
+    shot(editor, "editor-10-new-opens-the-months-draft")
+
+    editor.click("#next-month")  # the next month is free: a new bulletin for it
+    editor.wait_for_selector("html[data-editor-ready='1']")
+    expect(editor.locator("input[name=thang]")).to_have_value(f"{nxt[1]:04d}-{nxt[0]:02d}")
+    bulletin(*nxt)  # meanwhile a colleague starts that month's bulletin
+    _type_at_end(editor, "Đoạn gõ trước khi biết đã có bản tin.")
+    editor.evaluate("window.portalEditor.autosave()")
+    expect(editor.locator("#autosave-status")).to_contain_text("nên bản này chưa được lưu")
+    expect(editor.locator(".ck-editor__editable")).to_contain_text("Đoạn gõ trước khi biết")
+    assert Document.objects.count() == 2
+    editor.click("#save")
+    expect(editor.locator(".errors")).to_contain_text(
+        "mỗi đơn vị chỉ lập một bản tin cho mỗi tháng"
+    )
+    editor.wait_for_selector("html[data-editor-ready='1']")
+    expect(editor.locator(".ck-editor__editable")).to_contain_text("Đoạn gõ trước khi biết")
+    expect(editor.locator("#month-taken a")).to_have_attribute("target", "_blank")
+    shot(editor, "editor-11-second-bulletin-refused")
+    assert Document.objects.count() == 2
 
 
 def test_two_editors_of_one_draft_nobody_loses_text(browser, live_server):

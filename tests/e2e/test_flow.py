@@ -21,8 +21,9 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
     editor = login(browser, live_server, "doson.editor")
     editor.click("text=Bản tin mới")
     editor.fill("input[name=title]", TITLE)
-    editor.fill("input[name=period_month]", "1")
-    editor.fill("input[name=period_year]", "2025")
+    # The month is this month, from the month picker; the closing is required to submit.
+    editor.fill("textarea[name=recipients]", "Các chi bộ trực thuộc\nLưu BTGQU")
+    editor.fill("input[name=signer_name]", "Nguyễn Văn A")
     body = editor.locator(".ck-editor__editable")
     body.click()
     body.type("Tuyên truyền kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt Nam.")

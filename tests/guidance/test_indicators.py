@@ -92,6 +92,7 @@ def make_report(
         actor=users[editor],
         title=f"Báo cáo kết quả thực hiện nhiệm vụ quý {quarter} năm {year}",
         body_html=appendix_html(rows),
+        fields={"recipients": "Thường trực Thành ủy\nLưu BTG", "signer_name": "Nguyễn Văn A"},
         kind_fields={"quarter": quarter, "year": year},
     )
     report_indicators_sync(document=document, revision=document.current_revision)

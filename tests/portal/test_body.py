@@ -136,3 +136,23 @@ def test_the_report_seed(users, orgs):
     assert parsed.paragraphs[0] == parsed.outline[0].text
     assert "\n" + parsed.outline[1].text + "\n" in parsed.text
     assert parsed.references
+
+
+def test_a_heading_has_content_until_the_next_heading_of_its_level_or_higher():
+    body = (
+        "<h2>I.</h2><h3>1.</h3><p>Tin.</p><h3>2.</h3><h4>2.1.</h4>"  # I. and 1. filled by "Tin."
+        '<h2>II.</h2><p><span class="footnote">chú</span></p>'  # a footnote's text is text
+        "<h2>III.</h2><p>&nbsp;</p><div><h3>1.</h3><ul><li><img src='/a.png'></li></ul></div>"
+        "<h2>IV.</h2>"
+    )
+    headings = parse_body(body).headings
+    assert [(h.text, h.has_content) for h in headings] == [
+        ("I.", True),
+        ("1.", True),
+        ("2.", False),
+        ("2.1.", False),
+        ("II.", True),
+        ("III.", True),  # through the picture of its sub-section, however nested
+        ("1.", True),
+        ("IV.", False),
+    ]

@@ -96,9 +96,9 @@ def test_without_a_previous_bulletin_the_standard_outline_names_city_and_distric
     assert not any(text.startswith("3. ") for text in city_headings)
 
 
-def test_bulletin_month_defaults_to_next_month_and_refuses_nonsense():
-    assert bulletin_period("", today=date(2024, 12, 20)) == (1, 2025)
-    assert bulletin_period("", today=date(2025, 3, 1)) == (4, 2025)
+def test_bulletin_month_defaults_to_this_month_and_refuses_nonsense():
+    assert bulletin_period("", today=date(2024, 12, 20)) == (12, 2024)
+    assert bulletin_period("", today=date(2025, 3, 1)) == (3, 2025)
     assert bulletin_period("2025-01", today=date(2025, 3, 1)) == (1, 2025)
     for bad in ("2025-13", "2025-00", "tháng một", "1999-05", "2025-01-01"):
         with pytest.raises(ValueError):

@@ -52,6 +52,9 @@ def test_a_fourth_kind_walks_from_draft_to_json(client, users, orgs):
             "title": "Kế hoạch tuyên truyền năm 2027",
             "body": "<h2>I. MỤC ĐÍCH, YÊU CẦU</h2><p>Nội dung kế hoạch.</p>",
             "year": 2027,
+            # The closing the official format requires before a document can be submitted.
+            "recipients": "Các chi bộ trực thuộc\nLưu BTG",
+            "signer_name": "Nguyễn Văn A",
         },
     )
     assert response.status_code == 302

@@ -96,37 +96,98 @@
     return node || null;
   }
 
-  function editFootnote(editor, viewFootnote, ask) {
+  function footnoteAt(editor, viewFootnote) {
     var range = editor.editing.mapper.toModelRange(editor.editing.view.createRangeOn(viewFootnote));
-    var current = "";
+    var text = "";
     var attributes = null;
     Array.from(range.getItems()).forEach(function (item) {
       if (item.is("$textProxy")) {
-        current += item.data;
+        text += item.data;
         attributes = attributes || new Map(item.getAttributes());
       }
     });
-    var next = ask(current);
-    if (next === null || next.trim() === current) return;
+    return { range: range, text: text, attributes: attributes };
+  }
+
+  function replaceFootnote(editor, found, next) {
     editor.model.change(function (writer) {
-      var start = range.start;
-      writer.remove(range);
-      if (next.trim()) writer.insertText(next.trim(), attributes, start);
+      var start = found.range.start;
+      writer.remove(found.range);
+      if (next) writer.insertText(next, found.attributes, start);
     });
   }
 
+  /* The dialog asks for a footnote's text, for a new footnote and for an existing one.
+   * Esc and "Hủy" leave the text as it was; an empty text is refused; on closing, the
+   * caret goes back to the editor. */
+  function footnoteDialog(editor) {
+    var dialog = document.getElementById("footnote-dialog");
+    var form = document.getElementById("footnote-form");
+    var field = document.getElementById("footnote-text");
+    var heading = document.getElementById("footnote-dialog-title");
+    var ok = document.getElementById("footnote-ok");
+    var remove = document.getElementById("footnote-remove");
+    var error = document.getElementById("footnote-error");
+    var current = null;
+
+    function showError(shown) {
+      error.hidden = !shown;
+      if (shown) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+    }
+
+    function finish(action, value) {
+      var chosen = current;
+      current = null;
+      dialog.close();
+      if (chosen && action) chosen[action](value);
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var value = field.value.replace(/\s+/g, " ").trim();
+      if (!value) {
+        showError(true);
+        field.focus();
+        return;
+      }
+      finish("save", value);
+    });
+    field.addEventListener("input", function () { if (field.value.trim()) showError(false); });
+    document.getElementById("footnote-cancel").addEventListener("click", function () { finish(null); });
+    remove.addEventListener("click", function () { finish("remove"); });
+    dialog.addEventListener("close", function () {
+      current = null;
+      editor.editing.view.focus();
+    });
+
+    return function open(options) {
+      var editing = Boolean(options.remove);
+      current = options;
+      heading.textContent = editing ? dialog.dataset.editTitle : dialog.dataset.insertTitle;
+      ok.textContent = editing ? dialog.dataset.editLabel : dialog.dataset.insertLabel;
+      remove.hidden = !editing;
+      field.value = options.text || "";
+      showError(false);
+      dialog.showModal();
+      field.focus();
+    };
+  }
+
   function setUpFootnotes(editor, button) {
-    var ask = function (message, value) { return window.prompt(message, value || ""); };
+    var ask = footnoteDialog(editor);
     button.disabled = false;
     button.addEventListener("click", function () {
-      var text = ask(button.dataset.prompt);
-      if (text && text.trim()) insertFootnote(editor, text.trim());
+      ask({ save: function (text) { insertFootnote(editor, text); } });
     });
     editor.editing.view.document.on("click", function (event, data) {
-      var footnote = footnoteElement(data.target);
-      if (!footnote) return;
-      editFootnote(editor, footnote, function (current) {
-        return ask(button.dataset.editPrompt, current);
+      var viewFootnote = footnoteElement(data.target);
+      if (!viewFootnote) return;
+      var found = footnoteAt(editor, viewFootnote);
+      ask({
+        text: found.text,
+        save: function (text) { if (text !== found.text) replaceFootnote(editor, found, text); },
+        remove: function () { replaceFootnote(editor, found, ""); },
       });
     });
   }
