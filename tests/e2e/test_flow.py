@@ -20,8 +20,12 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
 
     editor = login(browser, live_server, "doson.editor")
     editor.click("text=Bản tin mới")
+    editor.fill("input[name=thang]", "2025-01")  # the month of the title, in the month picker
+    editor.click("#month-picker button")
+    editor.wait_for_url(lambda url: "thang=2025-01" in url)
+    expect(editor.locator("input[name=period_month]")).to_have_value("1")
     editor.fill("input[name=title]", TITLE)
-    # The month is this month, from the month picker; the closing is required to submit.
+    # The closing is required to submit.
     editor.fill("textarea[name=recipients]", "Các chi bộ trực thuộc\nLưu BTGQU")
     editor.fill("input[name=signer_name]", "Nguyễn Văn A")
     body = editor.locator(".ck-editor__editable")
