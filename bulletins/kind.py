@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
@@ -56,6 +57,18 @@ def export_fields(document: Document) -> dict[str, Any]:
     return {"period_month": record.period_month, "period_year": record.period_year}
 
 
+def period_name(document: Document) -> str:
+    """'tháng 12/2026': the month the bulletin informs about."""
+    record = document.bulletin
+    words = _("tháng %(month)s/%(year)s")
+    return str(words % {"month": record.period_month, "year": record.period_year})
+
+
+def in_period(year: int, month: int) -> Q:
+    """The bulletins of the month."""
+    return Q(bulletin__period_year=year, bulletin__period_month=month)
+
+
 BULLETIN = Kind(
     name=NAME,
     label=_("Bản tin"),
@@ -72,4 +85,6 @@ BULLETIN = Kind(
     import_title=import_title,
     export_fields=export_fields,
     print_options={"masthead": True},
+    period_name=period_name,
+    in_period=in_period,
 )

@@ -4,6 +4,7 @@ import re
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
@@ -109,6 +110,19 @@ def _report_saved(document: Document, revision) -> None:
     report_indicators_sync(document=document, revision=revision)
 
 
+def _report_period(document: Document) -> str:
+    """'quý 1/2023': the quarter the report is about."""
+    record = document.report
+    return str(_("quý %(quarter)s/%(year)s") % {"quarter": record.quarter, "year": record.year})
+
+
+def _report_in_period(year: int, month: int) -> Q:
+    """The report of the quarter that contains the month."""
+    return Q(report__year=year, report__quarter=(month - 1) // 3 + 1)
+
+
+# A guidance has no period of its own: it is placed by the month it was issued in, the
+# registry's default (portal.kinds.issued_in), and named by its number.
 GUIDANCE_KIND = Kind(
     name=GUIDANCE,
     label=_("Hướng dẫn"),
@@ -140,6 +154,8 @@ REPORT_KIND = Kind(
     print_extras=_report_print,
     checklist=report_checklist,
     after_save=_report_saved,
+    period_name=_report_period,
+    in_period=_report_in_period,
     detail_template="guidance/_report_actions.html",
     urls="guidance.urls",
 )

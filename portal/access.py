@@ -55,6 +55,12 @@ def held_roles(user) -> list[Held]:
     return cached
 
 
+def reads_only(user) -> bool:
+    """A cell secretary and nothing else: every membership is a reader's."""
+    held = held_roles(user)
+    return bool(held) and all(h.role == Membership.Role.READER for h in held)
+
+
 def holds(user, role: str, organisation_id: int) -> bool:
     """Whether the user holds the role in exactly this organisation."""
     return any(h.role == role and h.organisation_id == organisation_id for h in held_roles(user))

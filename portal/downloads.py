@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from portal.filenames import ascii_name
 from portal.storage import private_storage
 
 PREFIX = "/tep/"
@@ -47,6 +48,15 @@ def _refuse(status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+def _disposition(filename: str, *, extension: str) -> str:
+    """An attachment named in UTF-8 (``filename*``, RFC 6266 and 5987) and, for programs that
+    read only ``filename``, in ASCII letters, digits and hyphens with the stored file's
+    extension: nothing taken from the link can break out of the header."""
+    fallback = ascii_name(filename.rsplit(".", 1)[0]) or "download"
+    utf8 = quote(filename, safe="")
+    return f"attachment; filename=\"{fallback}.{extension}\"; filename*=UTF-8''{utf8}"
+
+
 def _serve(request, token: str, filename: str) -> HttpResponse:
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
@@ -64,10 +74,7 @@ def _serve(request, token: str, filename: str) -> HttpResponse:
     except FileNotFoundError:
         return _refuse(404)
     response = FileResponse(handle, content_type=data["c"])
-    response["Content-Disposition"] = (
-        f'attachment; filename="download.{data["n"].rsplit(".", 1)[-1]}"; '
-        f"filename*=UTF-8''{filename}"
-    )
+    response["Content-Disposition"] = _disposition(filename, extension=data["n"].rsplit(".", 1)[-1])
     response["ETag"] = etag
     response["Last-Modified"] = http_date(data["m"])
     response["Cache-Control"] = f"private, max-age={MAX_AGE_SECONDS}"
@@ -84,4 +91,4 @@ class SignedDownloadMiddleware:
         if not request.path_info.startswith(PREFIX) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         token, _, filename = request.path_info[len(PREFIX) :].partition("/")
-        return _serve(request, token, quote(filename))
+        return _serve(request, token, filename)

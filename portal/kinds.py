@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django import forms
@@ -64,6 +65,12 @@ class Kind:
     detail_template: str = ""
     # The kind's own URLs, included under the site root ("guidance.urls").
     urls: str = ""
+    # (document) -> the time it is about, in words: "tháng 12/2026" for a bulletin, "quý
+    # 1/2023" for a report; "" for a kind without a period of its own (named by its number).
+    period_name: Callable[[Document], str] = lambda document: ""
+    # (year, month) -> Q on Document: its own period contains that month (a bulletin of the
+    # month, a report of the quarter). None: placed by the month it was issued in.
+    in_period: Callable[[int, int], Q] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -97,3 +104,17 @@ def kind_record(document: Document) -> models.Model | None:
 def kind_related_names() -> list[str]:
     """The accessors of every kind's table, for ``select_related``."""
     return [kind.related_name for kind in KINDS.values()]
+
+
+def period_condition(year: int, month: int) -> Q:
+    """Documents whose own period contains the month, each kind asked what its period is."""
+    condition = Q(pk__in=[])
+    for kind in KINDS.values():
+        own = kind.in_period(year, month) if kind.in_period else issued_in(year, month)
+        condition |= Q(kind=kind.name) & own
+    return condition
+
+
+def issued_in(year: int, month: int) -> Q:
+    """Documents issued in the month (the period of a kind without one of its own)."""
+    return Q(issued_on__year=year, issued_on__month=month)

@@ -1,12 +1,21 @@
 """Reads that cross relations, scoped to the user, with their joins applied."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles
 from portal.kinds import KINDS, kind_related_names
-from portal.models import Citation, Document, Membership, Revision, WorkflowEvent
+from portal.models import Citation, Document, Membership, Receipt, Revision, WorkflowEvent
 from portal.rules import ACTIONS, CONTENT_ACTIONS
 
 STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
@@ -58,6 +67,22 @@ def documents_visible_to(user) -> QuerySet[Document]:
 def published_for_reader(user) -> QuerySet[Document]:
     """Published documents for the user's part of the tree (the library)."""
     return documents_visible_to(user).filter(status=Document.Status.PUBLISHED)
+
+
+def reading_with_receipts(user) -> QuerySet[Document]:
+    """Published documents for the reader, each with ``received_at``: when one of the
+    reader's cells first downloaded it (None while none has)."""
+    cells = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.READER]
+    receipts = Receipt.objects.filter(document=OuterRef("pk"), organisation_id__in=cells)
+    return published_for_reader(user).annotate(
+        received_at=Subquery(receipts.order_by("created_at").values("created_at")[:1])
+    )
+
+
+def monthly_issues(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """The documents of kinds issued every month (bulletins), newest published first."""
+    monthly = [kind.name for kind in KINDS.values() if kind.monthly]
+    return documents.filter(kind__in=monthly).order_by("-published_at", "-pk")
 
 
 class NotFound(LookupError):

@@ -12,18 +12,20 @@ from django.forms import HiddenInput
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.access import has_two_step, held_roles, signed_in_two_step
+from portal.access import has_two_step, held_roles, reads_only, signed_in_two_step
 from portal.downloads import signed_url
 from portal.exports import document_as_data
+from portal.filenames import download_name
 from portal.forms import ImportForm, ReturnForm, form_class_for
-from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record
+from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
 from portal.models import Document, Membership, Organisation, RenderedFile, Revision
+from portal.reader_views import reader_home
 from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
@@ -83,6 +85,8 @@ def healthz(request):
 
 @login_required
 def home(request):
+    if reads_only(request.user):
+        return reader_home(request)
     if any(h.role != Membership.Role.READER for h in held_roles(request.user)):
         return redirect("portal:document_list")
     return redirect("portal:library")
@@ -112,10 +116,8 @@ def library(request):
         period = _year_month(month)
         if period is None:
             messages.error(request, _("Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng."))
-        else:
-            documents = documents.filter(
-                published_at__year=period[0], published_at__month=period[1]
-            )
+        else:  # by the document's own period: a bulletin's month, a report's quarter
+            documents = documents.filter(period_condition(*period))
     if issuer and not re.fullmatch(r"[-\w]{1,50}", issuer, flags=re.ASCII):
         messages.error(request, _("Đơn vị ban hành không hợp lệ; hãy chọn trong danh sách."))
     elif issuer:
@@ -459,14 +461,12 @@ def document_file(request, pk: int, fmt: str):
         response["Retry-After"] = "5"
         return response
     workflow.receipt_record(document=document, user=request.user)
-    with translation.override("vi"):
-        name = f"{document.get_kind_display()} {document.number or document.pk}"
     url = signed_url(
         name=stored.file.name,
         etag=stored.etag,
         modified=int(stored.created_at.timestamp()),
         content_type=renderer.content_type,
-        filename=f"{name}.{renderer.extension}",
+        filename=f"{download_name(document)}.{renderer.extension}",
         session_key=request.session.session_key or "",
     )
     return redirect(url)

@@ -35,6 +35,7 @@ def make_document(
     state="draft",
     title="Thông tin sinh hoạt chi bộ tháng 12 năm 2024",
     render=True,
+    kind_fields=None,
 ) -> Document:
     """A document of the issuer, advanced through the workflow up to the given state."""
     document = document_create(
@@ -44,7 +45,7 @@ def make_document(
         title=title,
         body_html=BODY,
         fields={"recipients": "Các chi bộ trực thuộc\nLưu BTG", "signer_name": "Nguyễn Văn A"},
-        kind_fields=KIND_FIELDS[kind],
+        kind_fields=KIND_FIELDS[kind] if kind_fields is None else kind_fields,
     )
     steps = ["submitted", "forwarded", "approved", "published"]
     if state == "draft":

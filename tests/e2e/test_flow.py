@@ -59,23 +59,27 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
     shot(approver, "4-approver-published")
 
     reader = login(browser, live_server, "vanhuong.secretary", mobile=True)
+    expect(reader.locator("#this-month")).to_contain_text(TITLE)  # the latest bulletin
+    reader.click("#nav-library")
     expect(reader.locator("#library")).to_contain_text(TITLE)
     shot(reader, "5-secretary-library-phone")
     reader.click(f"text={TITLE}")
     with reader.expect_download() as download_info:
         reader.click("#download-pdf")
     download = download_info.value
-    assert download.suggested_filename == "Bản tin 1-BT-BTGQU.pdf"
+    assert download.suggested_filename == "Bản tin tháng 1-2025 Ban Tuyên giáo Quận ủy Đồ Sơn.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
     with reader.expect_download() as word_info:
         reader.click("#download-docx")
     word = word_info.value
-    assert word.suggested_filename == "Bản tin 1-BT-BTGQU.docx"
+    assert word.suggested_filename == "Bản tin tháng 1-2025 Ban Tuyên giáo Quận ủy Đồ Sơn.docx"
     assert Path(word.path()).read_bytes().startswith(b"PK")
     shot(reader, "6-secretary-document-phone")
     assert Receipt.objects.filter(document=document).count() == 1
 
     outsider = login(browser, live_server, "ngoquyen.secretary", mobile=True)
+    expect(outsider.locator("#this-month")).not_to_contain_text(TITLE)
+    outsider.click("#nav-library")
     expect(outsider.locator("#library")).not_to_contain_text(TITLE)
     response = outsider.goto(detail)
     assert response is not None and response.status == 404

@@ -1,0 +1,102 @@
+"""A cell secretary on a phone: this month's bulletin in two taps from the login form, and a
+document page that prints as the text alone."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from portal.models import Receipt
+from portal.services.demo import demo_tree_load
+from tests.e2e.conftest import login, shot
+from tests.factories import make_document
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HIDDEN_IN_PRINT = [
+    ".topbar",
+    "nav",
+    ".lang-switch",
+    ".messages",
+    ".actions",
+    ".history",
+    "#outline",
+]
+
+
+def test_secretary_downloads_this_months_bulletin_in_at_most_three_taps(browser, live_server):
+    organisations, users = demo_tree_load()
+    today = timezone.localdate()  # the live server runs in this process, on the same clock
+    bulletin = make_document(
+        users, organisations, state="published",
+        title=f"Thông tin sinh hoạt chi bộ tháng {today.month:02d} năm {today.year}",
+        kind_fields={"period_month": today.month, "period_year": today.year},
+    )  # fmt: skip
+
+    page = login(browser, live_server, "vanhuong.secretary", mobile=True)
+    taps = 1  # the login form's submit button
+    button = page.locator("#download-this-month")
+    expect(button).to_be_in_viewport()  # at the top of a 390 × 844 screen, no scrolling
+    expect(page.locator("h1")).to_have_text(f"Bản tin tháng {today.month}/{today.year}")
+    expect(page.locator("nav")).not_to_contain_text("Văn bản đang xử lý")
+    shot(page, "reader-1-landing-phone")
+    with page.expect_download() as download_info:
+        button.click()
+        taps += 1
+    download = download_info.value
+    assert taps <= 3
+    assert download.suggested_filename == (
+        f"Bản tin tháng {today.month}-{today.year} Ban Tuyên giáo Quận ủy Đồ Sơn.pdf"
+    )
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    assert Receipt.objects.filter(document=bulletin).count() == 1
+    page.reload()
+    expect(page.locator("#received")).to_contain_text("Chi bộ đã tải ngày")
+    shot(page, "reader-2-landing-after-download-phone")
+
+
+def _visible(page, selector: str) -> bool:
+    return page.locator(selector).first.is_visible()
+
+
+def test_a_document_page_prints_as_its_text_alone(browser, live_server):
+    organisations, users = demo_tree_load()
+    document = make_document(users, organisations, state="approved")
+
+    head = login(browser, live_server, "doson.head")
+    head.goto(f"{live_server.url}/van-ban/{document.pk}/")
+    head.click("#publish")
+    expect(head.locator("#status")).to_have_text("Đã ban hành")
+    for selector in HIDDEN_IN_PRINT:  # on screen, everything is there
+        assert _visible(head, selector), selector
+
+    head.emulate_media(media="print")
+    shot(head, "reader-3-document-print")
+    for selector in HIDDEN_IN_PRINT:
+        assert not _visible(head, selector), selector
+    assert not head.locator("#download-pdf").is_visible()
+    assert head.locator("article.reader .body").is_visible()
+    expect(head.locator("article.reader h1")).to_have_text(document.title)
+    style = head.evaluate(
+        """() => {
+            const body = getComputedStyle(document.body);
+            const text = getComputedStyle(document.querySelector('.reader .body p'));
+            const link = document.querySelector('.reader a') || document.body;
+            return {color: text.color, background: body.backgroundColor,
+                    size: parseFloat(text.fontSize),
+                    after: getComputedStyle(link, '::after').content};
+        }"""
+    )
+    assert style["color"] == "rgb(0, 0, 0)"
+    assert style["background"] == "rgb(255, 255, 255)"
+    assert style["size"] >= 16  # 12 pt and up
+    assert style["after"] in ("none", "normal")  # no printed link addresses
+    assert head.pdf(format="A4").startswith(b"%PDF")
+
+    reader = login(browser, live_server, "vanhuong.secretary", mobile=True)
+    reader.goto(f"{live_server.url}/van-ban/{document.pk}/")
+    reader.emulate_media(media="print")
+    assert not _visible(reader, ".topbar") and not _visible(reader, ".actions")
+    assert reader.locator("article.reader .body").is_visible()
+    assert reader.pdf().startswith(b"%PDF")
