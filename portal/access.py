@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from portal.models import Document, Membership, Organisation
 
@@ -66,18 +68,23 @@ def holds(user, role: str, organisation_id: int) -> bool:
     return any(h.role == role and h.organisation_id == organisation_id for h in held_roles(user))
 
 
-def drafts_for(user) -> list[int]:
-    """The organisations the user may draft documents for: where they are an editor, and
-    the committee a department they edit for belongs to (a Ban Tuyên giáo drafts the
-    committee's own documents, like the city report "Số 1-BC/TU")."""
+def works_for(user, roles) -> list[int]:
+    """The issuers whose documents the user works on in one of the roles: where they hold
+    it, and the committee a department they hold it in belongs to (a Ban Tuyên giáo drafts
+    and reviews the committee's own documents, like the city report "Số 1-BC/TU")."""
     ids = []
     for h in held_roles(user):
-        if h.role != Membership.Role.EDITOR:
+        if h.role not in roles:
             continue
         ids.append(h.organisation_id)
         if h.kind == Organisation.Kind.DEPARTMENT and h.parent_kind == Organisation.Kind.COMMITTEE:
             ids.append(h.ancestor_ids[-2])
     return list(dict.fromkeys(ids))
+
+
+def drafts_for(user) -> list[int]:
+    """The organisations the user may draft documents for (see ``works_for``)."""
+    return works_for(user, {Membership.Role.EDITOR})
 
 
 def root_id(organisation: Organisation) -> int:
@@ -95,11 +102,43 @@ def is_city_document(document: Document) -> bool:
     return document.audience.parent_id is None
 
 
+# Every document is reviewed by the head of the department that wrote it, then approved for
+# the city. Which steps apply is decided at submission from who holds them (``chain_for``)
+# and kept on the document, so a later appointment does not move a document under review.
+FULL_CHAIN = [Membership.Role.HEAD, Membership.Role.APPROVER]
+
+
 def approval_chain(document: Document) -> list[str]:
-    """The review steps in order: a district document goes to its head, then the city."""
-    if is_city_document(document):
-        return [Membership.Role.APPROVER]
-    return [Membership.Role.HEAD, Membership.Role.APPROVER]
+    """The review steps in order, as fixed when the document was submitted."""
+    if document.chain:
+        return document.chain.split(",")
+    return list(FULL_CHAIN)
+
+
+def _head_organisations(issuer: Organisation) -> Q:
+    """The head step of an issuer is held in the issuer, or, for a committee, in the
+    departments under it that draft in its name."""
+    return Q(organisation_id=issuer.pk) | Q(
+        organisation__parent_id=issuer.pk, organisation__kind=Organisation.Kind.DEPARTMENT
+    )
+
+
+def _city_organisations(city_id: int) -> Q:
+    """Where a city approver sits (see ``Held.approved_city``)."""
+    return Q(organisation_id=city_id) | Q(
+        organisation__parent_id=city_id, organisation__kind=Organisation.Kind.DEPARTMENT
+    )
+
+
+def step_holders(document: Document, role: str):
+    """The users who hold a review role for the document (whatever they did to it)."""
+    where = (
+        _head_organisations(document.issuer)
+        if role == Membership.Role.HEAD
+        else _city_organisations(root_id(document.issuer))
+    )
+    user_ids = Membership.objects.filter(where, role=role).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")
 
 
 def holds_step(user, document: Document, step: int) -> bool:
@@ -108,7 +147,7 @@ def holds_step(user, document: Document, step: int) -> bool:
     if not 1 <= step <= len(chain):
         return False
     if chain[step - 1] == Membership.Role.HEAD:
-        return holds(user, Membership.Role.HEAD, document.issuer_id)
+        return document.issuer_id in works_for(user, {Membership.Role.HEAD})
     return approves_city(user, root_id(document.issuer))
 
 

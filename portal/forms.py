@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,34 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Phải nêu lý do trả lại văn bản.")},
     )
+
+
+class ApproveForm(forms.Form):
+    """The approver's confirmation: publish at once (the default) or at a chosen time."""
+
+    NOW, LATER = "now", "later"
+    publish = forms.ChoiceField(
+        label=_("Ban hành"),
+        choices=[(NOW, _("Ban hành ngay khi phê duyệt")), (LATER, _("Hẹn ngày giờ ban hành"))],
+        initial=NOW,
+        widget=forms.RadioSelect,
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Ban hành lúc"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("publish") != self.LATER:
+            data["publish_at"] = timezone.now()
+        elif not data.get("publish_at"):
+            self.add_error("publish_at", _("Hãy chọn ngày giờ ban hành."))
+        elif data["publish_at"] <= timezone.now():
+            self.add_error("publish_at", _("Giờ hẹn ban hành phải sau thời điểm hiện tại."))
+        return data
 
 
 class ImportForm(forms.Form):

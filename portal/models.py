@@ -99,6 +99,9 @@ class Document(models.Model):
     title = models.CharField(_("tiêu đề / trích yếu"), max_length=500)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     step = models.PositiveSmallIntegerField(default=0)
+    # The review roles that apply, fixed at submission ("head,approver"): a step that nobody
+    # holds is passed on then, and the history says so (services.workflow.document_submit).
+    chain = models.CharField(max_length=60, blank=True)
     current_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,6 +123,8 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # An approved document the approver chose to publish later; the task worker publishes it.
+    publish_at = models.DateTimeField(_("hẹn ban hành lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("văn bản")
@@ -195,6 +200,7 @@ class WorkflowEvent(models.Model):
         IMPORT = "import", _("Nhập từ tệp")
         EDIT = "edit", _("Sửa")
         SUBMIT = "submit", _("Trình duyệt")
+        WITHDRAW = "withdraw", _("Rút lại để sửa")
         FORWARD = "forward", _("Chuyển cấp trên")
         RETURN = "return", _("Trả lại")
         APPROVE = "approve", _("Phê duyệt")

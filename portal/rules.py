@@ -2,7 +2,7 @@
 
 import rules
 
-from portal.access import approval_chain, approves_city, holds, holds_step, root_id
+from portal.access import approval_chain, approves_city, drafts_for, holds_step, root_id, works_for
 from portal.models import Document, Membership, WorkflowEvent
 
 EDITABLE = {Document.Status.DRAFT, Document.Status.RETURNED}
@@ -11,12 +11,12 @@ NOT_YET_APPROVED = {Document.Status.DRAFT, Document.Status.SUBMITTED, Document.S
 
 @rules.predicate
 def is_issuer_editor(user, document: Document) -> bool:
-    return holds(user, Membership.Role.EDITOR, document.issuer_id)
+    return document.issuer_id in drafts_for(user)
 
 
 @rules.predicate
 def is_issuer_head(user, document: Document) -> bool:
-    return holds(user, Membership.Role.HEAD, document.issuer_id)
+    return document.issuer_id in works_for(user, {Membership.Role.HEAD})
 
 
 @rules.predicate
@@ -76,7 +76,14 @@ def has_approved_revision(user, document: Document) -> bool:
     return document.approved_revision_id is not None
 
 
+@rules.predicate
+def awaits_first_reviewer(user, document: Document) -> bool:
+    """Submitted, and nobody has acted on it since: every review action moves it on."""
+    return document.status == Document.Status.SUBMITTED and document.step == 1
+
+
 can_edit_document = is_issuer_editor & is_editable
+can_withdraw_document = is_issuer_editor & awaits_first_reviewer
 can_review_document = holds_current_step & ~has_edited
 can_forward_document = can_review_document & ~is_last_step
 can_approve_document = can_review_document & is_last_step
@@ -115,6 +122,7 @@ ACTIONS: dict[str, rules.Predicate] = {
     "view": rules.always_allow,
     "edit": can_edit_document,
     "submit": can_edit_document,
+    "withdraw": can_withdraw_document,
     "upload_image": can_edit_document,
     "forward": can_forward_document,
     "return": can_review_document,

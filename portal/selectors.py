@@ -13,7 +13,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import held_roles
+from portal.access import held_roles, works_for
 from portal.kinds import KINDS, kind_related_names
 from portal.models import Citation, Document, Membership, Receipt, Revision, WorkflowEvent
 from portal.rules import ACTIONS, CONTENT_ACTIONS
@@ -24,7 +24,7 @@ STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
 def _visibility(user) -> Q:
     """What a user may see: their department's work, their city's reviews, published reading."""
     held = held_roles(user)
-    staff_orgs = {h.organisation_id for h in held if h.role in STAFF_ROLES}
+    staff_orgs = set(works_for(user, STAFF_ROLES))
     approver_cities = {h.approved_city for h in held} - {None}
     reading_ids = {ancestor for h in held for ancestor in h.ancestor_ids}
     condition = Q(pk__in=[])

@@ -2,12 +2,14 @@
 
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
+from django.db.models import Max
 from django.forms import HiddenInput
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.access import has_two_step, held_roles, reads_only, signed_in_two_step
+from portal.access import drafts_for, has_two_step, held_roles, reads_only, signed_in_two_step
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.filenames import download_name
-from portal.forms import ImportForm, ReturnForm, form_class_for
+from portal.forms import ApproveForm, ImportForm, ReturnForm, form_class_for
+from portal.handoff import current_holders, handoff_message, person_name, waiting_with
 from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
 from portal.models import Document, Membership, Organisation, RenderedFile, Revision
 from portal.reader_views import reader_home
@@ -55,6 +58,7 @@ from portal.services.monthly import (
     month_opened_message,
     period_of,
 )
+from portal.services.register import register_next_number
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,7 @@ TRANSITION_REFUSED = gettext_lazy(
 )
 TRANSITIONS = {
     "submit": workflow.document_submit,
+    "withdraw": workflow.document_withdraw,
     "forward": workflow.document_forward,
     "approve": workflow.document_approve,
     "publish": workflow.document_publish,
@@ -72,8 +77,8 @@ TRANSITIONS = {
 
 
 def editor_departments(user):
-    ids = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.EDITOR]
-    return Organisation.objects.filter(pk__in=ids)
+    """Where the user may draft: their departments, and the committees above them."""
+    return Organisation.objects.filter(pk__in=drafts_for(user)).order_by("-path")
 
 
 @require_GET
@@ -97,13 +102,72 @@ def document_list(request):
     documents = documents_visible_to(request.user).exclude(status=Document.Status.PUBLISHED)
     awaiting = [d for d in documents if ACTIONS["forward"].test(request.user, d)
                 or ACTIONS["approve"].test(request.user, d)]  # fmt: skip
+    approvable = [d for d in awaiting if ACTIONS["approve"].test(request.user, d)]
     context = {
         "documents": documents,
         "awaiting": awaiting,
+        "approvable_ids": {d.pk for d in approvable},
+        "approve_form": ApproveForm() if approvable else None,
         "can_create": editor_departments(request.user).exists(),
         "kinds": list(KINDS.values()),
     }
     return render(request, "portal/document_list.html", context)
+
+
+def _numbers_to_issue(documents: list[Document]) -> list[tuple[Document, str]]:
+    """Each document with the number approving them in this order would give it."""
+    taken: dict[tuple[int, str], int] = {}
+    items = []
+    for document in documents:
+        key = (document.issuer_id, document.kind)
+        number = register_next_number(document=document, day=timezone.localdate())
+        sequence, _sep, rest = number.partition("-")
+        number = f"{int(sequence) + taken.get(key, 0)}-{rest}"
+        taken[key] = taken.get(key, 0) + 1
+        items.append((document, number))
+    return items
+
+
+@login_required
+@require_POST
+def documents_approve(request):
+    """Approve several documents from the inbox: one confirmation, one second-factor check,
+    each document approved in its own transaction with its own event."""
+    ids = [pk for pk in request.POST.getlist("documents") if pk.isdigit()]
+    documents = [d for d in documents_visible_to(request.user).filter(pk__in=ids).order_by("pk")
+                 if ACTIONS["approve"].test(request.user, d)]  # fmt: skip
+    if not documents:
+        messages.error(request, _("Hãy chọn ít nhất một văn bản đang chờ bạn phê duyệt."))
+        return redirect("portal:document_list")
+    if has_two_step(request.user) and not signed_in_two_step(request):
+        messages.info(request, _("Hãy nhập mã từ ứng dụng xác thực rồi chọn lại các văn bản."))
+        here = reverse("portal:document_list")
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': here})}")
+    # The inbox's own post asks for the confirmation; the confirmation page posts "confirmed".
+    form = ApproveForm(request.POST if "confirmed" in request.POST else None)
+    if not form.is_valid():
+        context = {"items": _numbers_to_issue(documents), "form": form}
+        status = 400 if "confirmed" in request.POST else 200
+        return render(request, "portal/approve_many_confirm.html", context, status=status)
+    done, refused = [], []
+    for document in documents:
+        try:
+            document = workflow.document_approve(
+                document=document, actor=request.user, publish_at=form.cleaned_data["publish_at"]
+            )
+        except ValidationError as exc:
+            refused.append(f"{document.title}: {' '.join(exc.messages)}")
+        except (PermissionDenied, DatabaseError) as exc:
+            logger.warning("bulk approval of document %s refused: %s", document.pk, exc)
+            refused.append(f"{document.title}: {TRANSITION_REFUSED}")
+        else:
+            done.append(document.number)
+    if done:
+        messages.success(request, _("Đã phê duyệt %(count)s văn bản: %(numbers)s.") % {
+            "count": len(done), "numbers": ", ".join(done)})  # fmt: skip
+    for line in refused:
+        messages.error(request, _("Chưa phê duyệt: %(line)s") % {"line": line})
+    return redirect("portal:document_list")
 
 
 @login_required
@@ -293,7 +357,8 @@ def document_edit(request, pk: int):
             return redirect("portal:document_detail", pk=document.pk)
     status = (409 if conflict or not editable else 400) if request.method == "POST" else 200
     context = {"form": form, "document": document, "kind": document.kind,
-               "kind_label": document.get_kind_display(), "conflict": conflict}  # fmt: skip
+               "kind_label": document.get_kind_display(), "conflict": conflict,
+               **_returned_context(document)}  # fmt: skip
     return render(request, "portal/document_form.html", context, status=status)
 
 
@@ -364,6 +429,14 @@ def document_autosave(request, pk: int):
     return _autosaved(document, revision)
 
 
+def _returned_context(document: Document) -> dict:
+    """Why and by whom a returned document came back, until it is submitted again."""
+    if document.status != Document.Status.RETURNED:
+        return {}
+    event = document.events.filter(action="return").select_related("actor").last()
+    return {"returned": event, "returned_by": person_name(event.actor) if event else ""}
+
+
 @login_required
 def document_detail(request, pk: int, *, error: str = "", status: int = 200):
     document = get_document_for_user(request.user, pk)
@@ -395,6 +468,8 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "lower_guidance": based_on_this(document, request.user),
         "error": error,
         "checklist": document_checklist(document) if "submit" in allowed else [],
+        "waiting_with": waiting_with(document) if "history" in allowed else "",
+        **_returned_context(document),
     }
     return render(request, "portal/document_detail.html", context, status=status)
 
@@ -408,6 +483,13 @@ def _code_needed(request, document: Document) -> bool:
     )
 
 
+def _approve_confirmation(request, document: Document, form: ApproveForm, status: int = 200):
+    """Approving issues the number: the approver confirms, and chooses when to publish."""
+    number = register_next_number(document=document, day=timezone.localdate())
+    context = {"document": document, "form": form, "next_number": number}
+    return render(request, "portal/approve_confirm.html", context, status=status)
+
+
 @login_required
 @require_POST
 def document_transition(request, pk: int, action: str):
@@ -419,15 +501,24 @@ def document_transition(request, pk: int, action: str):
                 return document_detail(
                     request, pk, error=_("Phải nêu lý do trả lại văn bản."), status=400
                 )
-            workflow.document_return(
+            document = workflow.document_return(
                 document=document, actor=request.user, reason=form.cleaned_data["reason"]
             )
         elif action == "approve" and _code_needed(request, document):
             messages.info(request, _("Hãy nhập mã từ ứng dụng xác thực để phê duyệt."))
             here = reverse("portal:document_detail", args=[document.pk])
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': here})}")
+        elif action == "approve":
+            workflow.approval_check(document=document, actor=request.user)
+            form = ApproveForm(request.POST if "confirmed" in request.POST else None)
+            if not form.is_valid():
+                status = 400 if form.is_bound else 200
+                return _approve_confirmation(request, document, form, status=status)
+            document = workflow.document_approve(
+                document=document, actor=request.user, publish_at=form.cleaned_data["publish_at"]
+            )
         elif action in TRANSITIONS:
-            TRANSITIONS[action](document=document, actor=request.user)
+            document = TRANSITIONS[action](document=document, actor=request.user)
         else:
             raise Http404(_("Không có thao tác này."))
     except ValidationError as exc:
@@ -437,7 +528,7 @@ def document_transition(request, pk: int, action: str):
         # they were before the click.
         logger.exception("transition %s of document %s refused by the database", action, pk)
         return document_detail(request, pk, error=TRANSITION_REFUSED, status=409)
-    messages.success(request, _("Đã cập nhật trạng thái văn bản."))
+    messages.success(request, handoff_message(document, action))
     return redirect("portal:document_detail", pk=pk)
 
 
@@ -522,3 +613,29 @@ def document_json(request, pk: int):
     if based_on and not documents_visible_to(request.user).filter(pk=based_on["id"]).exists():
         based_on["id"] = None  # the number is in the text; the document is not theirs to open
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@login_required
+@require_GET
+def documents_stuck(request):
+    """For administrators: documents under review for longer than N days, or that nobody
+    can act on now (a reviewer left, a role was never appointed)."""
+    if not (request.user.is_superuser or request.user.is_staff):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống xem được trang này."))
+    days = request.GET.get("ngay", "7")
+    days = int(days) if days.isdigit() and 0 < int(days) <= 365 else 7
+    since = timezone.now() - timedelta(days=days)
+    rows = []
+    submitted = (
+        Document.objects.filter(status=Document.Status.SUBMITTED)
+        .select_related("issuer", "audience")
+        .annotate(waiting_since=Max("events__created_at"))
+        .order_by("waiting_since")
+    )
+    for document in submitted:
+        holders = current_holders(document)
+        if holders and document.waiting_since >= since:
+            continue
+        rows.append({"document": document, "holders": [person_name(u) for u in holders],
+                     "waiting_days": (timezone.now() - document.waiting_since).days})  # fmt: skip
+    return render(request, "portal/documents_stuck.html", {"rows": rows, "days": days})

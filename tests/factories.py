@@ -5,6 +5,7 @@ from unittest.mock import patch
 from django.core.management import call_command
 from django_tasks_db.management.commands import db_worker
 
+from portal.access import approval_chain, step_holders
 from portal.models import Document
 from portal.services.documents import document_create
 from portal.services.workflow import (
@@ -23,6 +24,12 @@ KIND_FIELDS = {
     "guidance": {},
     "report": {"quarter": 1, "year": 2023},
 }
+
+
+# A closing that prints right: the checklist refuses to submit without recipients or signer.
+CLOSING = {"recipients": "Các chi bộ trực thuộc\nLưu BTG", "signer_name": "Nguyễn Văn A"}
+# What the approver's confirmation page posts to approve and publish at once.
+APPROVE_NOW = {"confirmed": "1", "publish": "now"}
 
 
 def make_document(
@@ -44,18 +51,16 @@ def make_document(
         actor=users[editor],
         title=title,
         body_html=BODY,
-        fields={"recipients": "Các chi bộ trực thuộc\nLưu BTG", "signer_name": "Nguyễn Văn A"},
+        fields=CLOSING,
         kind_fields=KIND_FIELDS[kind] if kind_fields is None else kind_fields,
     )
     steps = ["submitted", "forwarded", "approved", "published"]
     if state == "draft":
         return document
     document = document_submit(document=document, actor=users[editor])
-    district = issuer != "hp-btg" and issuer != "hp"
     if state == "submitted":
         return document
-    if district:
-        document = document_forward(document=document, actor=users["doson.head"])
+    document = forward_to_last_step(document)
     if state == "forwarded":
         return document
     document = document_approve(document=document, actor=users["hp.approver"])
@@ -66,6 +71,15 @@ def make_document(
         return document
     assert state in steps
     return document_publish(document=document, actor=users["hp.approver"])
+
+
+def forward_to_last_step(document: Document) -> Document:
+    """Every step before the last is a head's (the chain fixed at submission): forwarded by
+    whoever holds it."""
+    while document.step < len(approval_chain(document)):
+        role = approval_chain(document)[document.step - 1]
+        document = document_forward(document=document, actor=step_holders(document, role)[0])
+    return document
 
 
 def run_tasks() -> None:

@@ -32,17 +32,20 @@ ORGANISATIONS = [
     ("hbt-btg", "hbt", D, "Ban Tuyên giáo Quận ủy Hai Bà Trưng", "QUẬN ỦY HAI BÀ TRƯNG", "BAN TUYÊN GIÁO", "BTGQU", "Hà Nội"),
 ]  # fmt: skip
 
-# username, organisation code, role
+# username, organisation code, role, the name the portal shows in hand-offs (invented)
 USERS = [
-    ("hp.approver", "hp", "approver"),
-    ("hn.approver", "hn", "approver"),
-    ("doson.editor", "doson-btg", "editor"),
-    ("doson.head", "doson-btg", "head"),
-    ("ngoquyen.editor", "ngoquyen-btg", "editor"),
-    ("hbt.editor", "hbt-btg", "editor"),
-    ("hbt.head", "hbt-btg", "head"),
-    ("vanhuong.secretary", "doson-vanhuong-cb1", "reader"),
-    ("ngoquyen.secretary", "ngoquyen-maytho-cb1", "reader"),
+    ("hp.approver", "hp", "approver", "Trần Quang Minh"),
+    ("hp.editor", "hp-btg", "editor", "Phạm Thu Hà"),
+    ("hp.head", "hp-btg", "head", "Vũ Đức Thắng"),
+    ("hn.approver", "hn", "approver", "Lê Thị Hồng"),
+    ("hn.editor", "hn-btg", "editor", "Đỗ Minh Tuấn"),
+    ("doson.editor", "doson-btg", "editor", "Nguyễn Thị Lan"),
+    ("doson.head", "doson-btg", "head", "Hoàng Văn Nam"),
+    ("ngoquyen.editor", "ngoquyen-btg", "editor", "Bùi Thị Mai"),
+    ("hbt.editor", "hbt-btg", "editor", "Ngô Thanh Sơn"),
+    ("hbt.head", "hbt-btg", "head", "Đặng Thị Thu"),
+    ("vanhuong.secretary", "doson-vanhuong-cb1", "reader", "Phan Văn Hải"),
+    ("ngoquyen.secretary", "ngoquyen-maytho-cb1", "reader", "Trịnh Thị Yến"),
 ]
 
 # seed file, kind, issuer code, username importing it, the day it was issued on paper (the
@@ -51,7 +54,7 @@ SEEDS = [
     ("bulletin-2024-02-doson.txt", "bulletin", "doson-btg", "doson.editor", date(2024, 2, 2)),
     ("bulletin-2024-12-doson.txt", "bulletin", "doson-btg", "doson.editor", date(2024, 12, 2)),
     ("guidance-2024-haibatrung.txt", "guidance", "hbt-btg", "hbt.editor", date(2024, 1, 5)),
-    ("report-2023-q1-haiphong.txt", "report", "hp", "admin", date(2023, 3, 24)),
+    ("report-2023-q1-haiphong.txt", "report", "hp", "hp.editor", date(2023, 3, 24)),
 ]
 
 DEMO_PASSWORD = "portal-demo"

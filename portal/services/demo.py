@@ -42,8 +42,11 @@ def _users(by_code: dict[str, Organisation]) -> dict:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     users["admin"] = admin
-    for username, code, role in USERS:
-        user, created = user_model.objects.get_or_create(username=username)
+    for username, code, role, full_name in USERS:
+        last_name, _sep, first_name = full_name.rpartition(" ")
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "last_name": last_name}
+        )
         if created:  # an account that exists already keeps its password and its app
             user.set_password(DEMO_PASSWORD)
             user.save()

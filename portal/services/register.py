@@ -27,6 +27,22 @@ def format_number(*, sequence: int, kind: str, issuer: Organisation) -> str:
     return f"{sequence}-{number_symbol(kind=kind, issuer=issuer)}"
 
 
+def _next_sequence(*, issuer_id: int, kind: str, term: int) -> int:
+    last = RegisterEntry.objects.filter(issuer_id=issuer_id, kind=kind, term_start=term).aggregate(
+        last=Max("sequence")
+    )["last"]
+    return (last or 0) + 1
+
+
+def register_next_number(*, document: Document, day: date) -> str:
+    """The number approving the document now would take (shown before approving; another
+    approval of the same issuer in between takes it first)."""
+    sequence = _next_sequence(
+        issuer_id=document.issuer_id, kind=document.kind, term=term_start_for(day)
+    )
+    return format_number(sequence=sequence, kind=document.kind, issuer=document.issuer)
+
+
 def register_issue_number(*, document: Document, day: date) -> str:
     """Take the next number for the document; must run inside the approving transaction."""
     assert transaction.get_connection().in_atomic_block, "register needs a transaction"
@@ -34,10 +50,7 @@ def register_issue_number(*, document: Document, day: date) -> str:
     # the unique constraint on the entry is the backstop everywhere.
     Organisation.objects.select_for_update().filter(pk=document.issuer_id).first()
     term = term_start_for(day)
-    last = RegisterEntry.objects.filter(
-        issuer_id=document.issuer_id, kind=document.kind, term_start=term
-    ).aggregate(last=Max("sequence"))["last"]
-    sequence = (last or 0) + 1
+    sequence = _next_sequence(issuer_id=document.issuer_id, kind=document.kind, term=term)
     RegisterEntry.objects.create(
         issuer_id=document.issuer_id,
         kind=document.kind,

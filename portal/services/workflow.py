@@ -1,6 +1,6 @@
 """Transitions of the review workflow; each writes its append-only event in one transaction."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import approval_chain, has_two_step, held_roles
+from portal.access import FULL_CHAIN, approval_chain, has_two_step, held_roles, step_holders
 from portal.models import Document, Membership, Receipt, WorkflowEvent
-from portal.rules import ACTIONS, EDITABLE, last_render_event
+from portal.rules import ACTIONS, EDITABLE, has_edited, last_render_event
 from portal.services.checklist import checklist_require_clear
 from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number, term_start_for
-from portal.tasks import render_revision
+from portal.tasks import publish_when_due, render_revision
 
 Status = Document.Status
 
@@ -37,18 +37,76 @@ def _event(document: Document, actor, action: str, from_status: str, reason: str
     )
 
 
+ROLE_TITLES = {
+    Membership.Role.HEAD: gettext_lazy("lãnh đạo ban"),
+    Membership.Role.APPROVER: gettext_lazy("Thường trực duyệt"),
+}
+
+
+def chain_for(document: Document) -> tuple[list[str], list[str]]:
+    """The review steps that apply to the document now, and why any step was left out.
+
+    A step applies when someone who may act on it holds it: a holder who wrote or changed
+    the document never reviews it (four eyes). Without anyone for the last step nobody could
+    approve, and the submission is refused naming the role to appoint.
+    """
+    chain, notes = [], []
+    for role in FULL_CHAIN:
+        holders = [u for u in step_holders(document, role) if not has_edited(u, document)]
+        if holders:
+            chain.append(role)
+        elif role == Membership.Role.APPROVER:
+            raise ValidationError(
+                _(
+                    "Chưa ai có thể phê duyệt văn bản này: %(org)s chưa có Thường trực duyệt "
+                    "(hoặc người giữ vai trò đó đã soạn văn bản). Hãy đề nghị quản trị hệ "
+                    "thống phân công Thường trực duyệt rồi trình lại; bản nháp được giữ nguyên."
+                )
+                % {
+                    "org": document.issuer.parent.name
+                    if document.issuer.parent
+                    else document.issuer.name
+                }
+            )
+        else:
+            notes.append(
+                _(
+                    "%(org)s chưa có %(role)s có thể duyệt văn bản này nên văn bản được chuyển "
+                    "thẳng lên bước sau."
+                )
+                % {"org": document.issuer.name, "role": ROLE_TITLES[role]}
+            )
+    return chain, notes
+
+
 @transaction.atomic
 def document_submit(*, document: Document, actor) -> Document:
-    """Send a draft or returned document to the first review step."""
+    """Send a draft or returned document to the first review step that someone holds."""
     document = document_locked(document)
     if document.status not in EDITABLE:
         raise ValidationError(_("Chỉ trình được văn bản nháp hoặc bị trả lại."))
     _require("submit", actor, document, _("Chỉ chuyên viên của ban ban hành được trình văn bản."))
     checklist_require_clear(document)
+    chain, notes = chain_for(document)
     previous = document.status
-    document.status, document.step = Status.SUBMITTED, 1
-    document.save(update_fields=["status", "step", "updated_at"])
-    _event(document, actor, "submit", previous)
+    document.status, document.step, document.chain = Status.SUBMITTED, 1, ",".join(chain)
+    document.save(update_fields=["status", "step", "chain", "updated_at"])
+    _event(document, actor, "submit", previous, " ".join(notes))
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, actor) -> Document:
+    """The author takes a submitted document back to edit it, until the first reviewer acts."""
+    document = document_locked(document)
+    if document.status != Status.SUBMITTED or document.step != 1:
+        raise ValidationError(
+            _("Chỉ rút lại được văn bản chưa được ai duyệt; văn bản này đã được xử lý.")
+        )
+    _require("withdraw", actor, document, _("Chỉ chuyên viên của ban ban hành được rút lại."))
+    document.status, document.step, document.chain = Status.DRAFT, 0, ""
+    document.save(update_fields=["status", "step", "chain", "updated_at"])
+    _event(document, actor, WorkflowEvent.Action.WITHDRAW, Status.SUBMITTED)
     return document
 
 
@@ -75,8 +133,8 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
     if document.status != Status.SUBMITTED:
         raise ValidationError(_("Văn bản không ở trạng thái chờ duyệt."))
     _require("return", actor, document, _("Bạn không thể trả lại văn bản ở bước này."))
-    document.status, document.step = Status.RETURNED, 0
-    document.save(update_fields=["status", "step", "updated_at"])
+    document.status, document.step, document.chain = Status.RETURNED, 0, ""
+    document.save(update_fields=["status", "step", "chain", "updated_at"])
     _event(document, actor, "return", Status.SUBMITTED, reason)
     return document
 
@@ -92,21 +150,64 @@ def _freeze_and_render(document: Document, day: date | None = None) -> None:
     render_revision.enqueue(document.approved_revision_id)
 
 
-@transaction.atomic
-def document_approve(*, document: Document, actor) -> Document:
-    """Final approval: freeze the revision, number it, store its PDF."""
-    document = document_locked(document)
+def approval_check(*, document: Document, actor) -> None:
+    """Refuse (ValidationError, PermissionDenied) what approving the document now would
+    refuse; asked before the approver confirms, and again under the lock."""
     if document.status != Status.SUBMITTED or document.step != len(approval_chain(document)):
         raise ValidationError(_("Văn bản không ở bước phê duyệt cuối cùng."))
     _require("approve", actor, document, _("Bạn không thể phê duyệt văn bản này."))
     if not has_two_step(actor):
         raise ValidationError(TWO_STEP_REQUIRED)
+
+
+@transaction.atomic
+def document_approve(*, document: Document, actor, publish_at: datetime | None = None) -> Document:
+    """Final approval: freeze the revision, number it, queue its files.
+
+    ``publish_at``: publish at once when it is now or past, or let the task worker publish
+    it then; None leaves it approved for the issuing department to publish.
+    """
+    document = document_locked(document)
+    approval_check(document=document, actor=actor)
+    now = timezone.now()
+    later = publish_at is not None and publish_at > now
     document.status = Status.APPROVED
+    document.publish_at = publish_at if later else None
     _freeze_and_render(document)
     document.save()
-    _event(document, actor, "approve", Status.SUBMITTED)
+    reason = ""
+    if later:
+        when = timezone.localtime(publish_at).strftime("%H:%M %d/%m/%Y")
+        reason = _("Hẹn ban hành lúc %(when)s.") % {"when": when}
+        publish_when_due.using(run_after=publish_at).enqueue(document.pk)
+    _event(document, actor, "approve", Status.SUBMITTED, reason)
     # Now numbered: guidance already based on this number can link to it.
     references_sync(document=document, revision=document.approved_revision)
+    if publish_at is not None and not later:
+        document.status, document.published_at = Status.PUBLISHED, now
+        document.save(update_fields=["status", "published_at", "updated_at"])
+        _event(document, actor, "publish", Status.APPROVED)
+    return document
+
+
+@transaction.atomic
+def document_publish_due(*, document_id: int) -> Document | None:
+    """Publish an approved document whose chosen publication time has come (task worker)."""
+    document = document_locked(document_id)
+    if document.status != Status.APPROVED or document.publish_at is None:
+        return None  # published by hand meanwhile: nothing left to do
+    if document.publish_at > timezone.now():
+        return None  # a later time was chosen; its own task will come
+    document.status, document.published_at = Status.PUBLISHED, timezone.now()
+    document.save(update_fields=["status", "published_at", "updated_at"])
+    when = timezone.localtime(document.publish_at).strftime("%H:%M %d/%m/%Y")
+    _event(
+        document,
+        None,
+        "publish",
+        Status.APPROVED,
+        _("Ban hành theo lịch hẹn lúc %(when)s.") % {"when": when},
+    )
     return document
 
 

@@ -51,11 +51,11 @@ def test_bulletin_from_draft_to_cell_secretary(browser, live_server):
     approver = login(browser, live_server, "hp.approver")
     approver.goto(detail)
     approver.click("#approve")
-    expect(approver.locator("#status")).to_have_text("Đã duyệt")
+    expect(approver.locator("#approve-confirm")).to_contain_text("1-BT/BTGQU")
+    approver.click("#approve-confirmed")  # publishes at once, the default
+    expect(approver.locator("#status")).to_have_text("Đã ban hành")
     expect(approver.locator(".number")).to_contain_text("Số 1-BT/BTGQU")
     run_tasks()  # the background worker renders the approved revision
-    approver.click("#publish")
-    expect(approver.locator("#status")).to_have_text("Đã ban hành")
     shot(approver, "4-approver-published")
 
     reader = login(browser, live_server, "vanhuong.secretary", mobile=True)

@@ -41,7 +41,6 @@ def districts(users, orgs):
         orgs,
         issuer="ngoquyen-btg",
         editor="ngoquyen.editor",
-        head="ngoquyen.head",
         rows=NGOQUYEN_ROWS,
         state="published",
     )
@@ -62,7 +61,7 @@ def test_district_reports_of_the_same_quarter_are_found(users, orgs, districts, 
     doson, ngoquyen = districts
     make_report(users, orgs, rows=DOSON_ROWS, state="draft")  # not reported yet
     make_report(users, orgs, rows=DOSON_ROWS, state="approved", quarter=2)  # another quarter
-    hanoi = dict(issuer="hbt-btg", editor="hbt.editor", head="hbt.head", approver="hn.approver")
+    hanoi = dict(issuer="hbt-btg", editor="hbt.editor", approver="hn.approver")
     make_report(users, orgs, rows=DOSON_ROWS, state="approved", **hanoi)  # another city
     assert {d.pk for d in district_reports(city)} == {doson.pk, ngoquyen.pk}
 
@@ -178,8 +177,8 @@ def test_sums_too_large_to_store_exactly_are_refused_by_name(users, orgs, city):
     huge = (("1", "Tổng thu ngân sách trên địa bàn", "Tỷ đồng", "", "600.000.000.000", "", ""),)
     make_report(users, orgs, rows=huge, state="approved")
     grant(users, orgs, "ngoquyen.head", "ngoquyen-btg", "head")
-    make_report(users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor",
-                head="ngoquyen.head", rows=huge, state="approved")  # fmt: skip
+    make_report(users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor", rows=huge,
+                state="approved")  # fmt: skip
     with pytest.raises(ValidationError, match="Tổng của chỉ tiêu «Tổng thu ngân sách"):
         report_indicators_pull(document=city, actor=users["hp.editor"])
     assert Indicator.objects.get(report_id=city.pk, code="1").estimate is None  # unchanged

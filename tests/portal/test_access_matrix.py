@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PERSONAS
-from tests.factories import login_two_step, make_document
+from tests.factories import APPROVE_NOW, login_two_step, make_document
 
 # persona order: doson.editor, ngoquyen.editor, doson.head, hp.approver,
 #                vanhuong.secretary, ngoquyen.secretary, hn.approver
@@ -65,7 +65,11 @@ def test_access(client, users, orgs, method, name, arg, persona, expected):
     document = make_document(users, orgs, state=arg) if arg in STATES else None
     login_two_step(client, users[persona])  # as signed in, with the app's code for approvers
     url = _url(name, arg, document)
-    response = client.post(url) if method == "post" else client.get(url)
+    response = (
+        client.post(url, APPROVE_NOW if name == "approve" else {})
+        if method == "post"
+        else client.get(url)
+    )
     assert response.status_code == expected, (persona, url, response.content[:300])
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.services.organisations import membership_grant
-from tests.factories import make_document
+from tests.factories import APPROVE_NOW, make_document
 
 
 @pytest.fixture(autouse=True)
@@ -118,9 +118,9 @@ def test_approving_needs_the_code_in_this_session_not_only_an_authenticator(
     confirmed = client.post(asked["Location"], {"code": _demo_code("hp.approver", settings)})
     assert confirmed.status_code == 302
     assert confirmed["Location"] == reverse("portal:document_detail", args=[document.pk])
-    assert client.post(url).status_code == 302
+    assert client.post(url, APPROVE_NOW).status_code == 302
     document.refresh_from_db()
-    assert document.status == "approved"
+    assert document.status == "published"
 
 
 def test_loading_the_demo_never_gives_an_existing_account_the_demo_key(db):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from portal.models import Document, DocumentImage, Receipt, RenderedFile
-from tests.factories import login_two_step, make_document, run_tasks
+from tests.factories import APPROVE_NOW, login_two_step, make_document, run_tasks
 
 
 def _png() -> bytes:
@@ -74,8 +74,8 @@ def test_approving_twice_answers_409_with_a_message(client, users, orgs):
     document = make_document(users, orgs, state="forwarded")
     login_two_step(client, users["hp.approver"])
     url = reverse("portal:document_transition", args=[document.pk, "approve"])
-    assert client.post(url).status_code == 302
-    response = client.post(url)
+    assert client.post(url, APPROVE_NOW).status_code == 302
+    response = client.post(url, APPROVE_NOW)
     assert response.status_code == 409
     assert "không ở bước phê duyệt" in response.content.decode()
 

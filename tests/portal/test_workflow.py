@@ -44,12 +44,14 @@ def test_district_document_goes_to_head_then_city(users, orgs):
     ]
 
 
-def test_city_document_goes_straight_to_city_approver(users, orgs):
-    editor = users["doson.editor"]
-    membership_grant(user=editor, organisation=orgs["hp-btg"], role=Membership.Role.EDITOR)
-    document = make_document(users, orgs, issuer="hp-btg", kind="guidance", state="submitted")
+def test_city_document_goes_to_the_city_department_head_then_the_approver(users, orgs):
+    document = make_document(
+        users, orgs, issuer="hp-btg", editor="hp.editor", kind="guidance", state="submitted"
+    )
+    assert document.chain == "head,approver"
     with pytest.raises(PermissionDenied):
         document_forward(document=document, actor=users["doson.head"])
+    document = document_forward(document=document, actor=users["hp.head"])
     document = document_approve(document=document, actor=users["hp.approver"])
     assert document.number == "1-HD/BTGTU"
 
