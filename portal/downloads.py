@@ -1,14 +1,17 @@
-"""Stored files served by short-lived signed links, checked without a database query.
+"""Stored files served by short-lived signed links, checked with one session lookup.
 
 The access-checked view (`/van-ban/<id>/pdf/`) records the receipt and redirects to a link
 signed with the secret key and bound to the reader's session cookie; this middleware, placed
 before sessions and authentication, serves that link straight from storage. It is the same
 pattern as an object store's presigned URL, and keeps the cost of a repeated download close
-to that of a static file.
+to that of a static file: the link carries a tag of the session key (never the key, which
+only the cookie provides), and the one lookup asks the session store whether that session
+still exists, so a link stops working at logout.
 """
 
 import hashlib
 import hmac
+from importlib import import_module
 from urllib.parse import quote
 
 from django.conf import settings
@@ -43,6 +46,14 @@ def signed_url(
     return f"{PREFIX}{token}/{quote(filename.replace('/', '-'))}"
 
 
+def _session_exists(session_key: str) -> bool:
+    """Whether the session is still in the configured store (gone after logout), asked
+    through the engine's own API so that any SESSION_ENGINE with a shared store answers the
+    same in every process. A signed-cookie session has no store and so never passes."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    return store.exists(session_key)
+
+
 def _refuse(status: int) -> HttpResponse:
     message = _("Đường dẫn tải đã hết hạn hoặc không hợp lệ; hãy mở lại văn bản để tải.")
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
@@ -64,6 +75,8 @@ def _serve(request, token: str, filename: str) -> HttpResponse:
         return _refuse(403)
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if not session_key or not hmac.compare_digest(data["s"], _session_tag(session_key)):
+        return _refuse(403)
+    if not _session_exists(session_key):  # signed out since: the link ends with the session
         return _refuse(403)
     etag = f'"{data["e"]}"'
     not_modified = get_conditional_response(request, etag=etag, last_modified=data["m"])

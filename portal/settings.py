@@ -6,7 +6,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from portal.allowlist import editor_config
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_email, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,6 +108,19 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "portal.auth.NoSignupAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Password reset by a link mailed to the address the administrator entered on the account
+# (allauth resets by address only). The link works from a phone's mail app; a code would have
+# to be typed in the browser that asked for it, within minutes.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Addresses are entered by administrators, not by their owners: nothing to verify, and no
+# sign-in waits on a mail.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address without an account gets no mail (the portal mails nobody on a stranger's
+# request); the page answers the same either way, so it tells nobody who has an account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects name the portal themselves
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"  # links in mails: https
 # Two-step sign-in with an authenticator app (TOTP), and recovery codes for a lost phone.
 # Approvers must have it to approve (portal.services.workflow.document_approve).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -176,3 +189,19 @@ LOGGING = {
 
 # Where the portal is reached; used to print links outside a request (commands, e-mails).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# E-mail (password reset): EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://…,
+# console://) or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL. Without any: the console in development; in production nothing is sent and
+# the password reset page says to ask the administrator (portal.auth).
+_email = env_email(debug=DEBUG)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_SENDS = _email.sends
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a silent server must not hold a worker
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import draft_views, reference_views, views
+from portal import auth, draft_views, reference_views, views
 from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
@@ -48,6 +48,8 @@ kind_patterns = [path("", include(kind.urls)) for kind in KINDS.values() if kind
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     *kind_patterns,
+    # allauth's reset form, refused in Vietnamese when no mail can be sent (portal.auth).
+    path("tai-khoan/password/reset/", auth.password_reset, name="account_reset_password"),
     path("tai-khoan/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

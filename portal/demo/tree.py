@@ -58,6 +58,9 @@ SEEDS = [
 ]
 
 DEMO_PASSWORD = "portal-demo"
+# Demo accounts' mailboxes (username@this), for trying the password reset: a domain reserved
+# for examples (RFC 2606), so no mail of the demo reaches a real person.
+DEMO_EMAIL_DOMAIN = "example.org"
 # The demo approvers' authenticator-app key (base32), demo-only like the password: approvers
 # sign in in two steps. `manage.py demo_code USERNAME` prints the current code.
 DEMO_TOTP_SECRET = "DEMOAPPROVERKEYONLYFORTRYING2345"

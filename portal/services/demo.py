@@ -6,7 +6,14 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, SEEDS, USERS
+from portal.demo.tree import (
+    DEMO_EMAIL_DOMAIN,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    ORGANISATIONS,
+    SEEDS,
+    USERS,
+)
 from portal.models import Membership, Organisation, WorkflowEvent
 from portal.services.imports import document_import
 from portal.services.organisations import membership_grant, organisation_create
@@ -36,7 +43,8 @@ def _users(by_code: dict[str, Organisation]) -> dict:
     user_model = get_user_model()
     users = {}
     admin, created = user_model.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True}
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "email": _demo_email("admin")},
     )
     if created:
         admin.set_password(DEMO_PASSWORD)
@@ -45,7 +53,12 @@ def _users(by_code: dict[str, Organisation]) -> dict:
     for username, code, role, full_name in USERS:
         last_name, _sep, first_name = full_name.rpartition(" ")
         user, created = user_model.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "last_name": last_name}
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": _demo_email(username),
+            },
         )
         if created:  # an account that exists already keeps its password and its app
             user.set_password(DEMO_PASSWORD)
@@ -55,6 +68,10 @@ def _users(by_code: dict[str, Organisation]) -> dict:
         membership_grant(user=user, organisation=by_code[code], role=role)
         users[username] = user
     return users
+
+
+def _demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
 @transaction.atomic
