@@ -43,6 +43,7 @@ def make_document(
     title="Thông tin sinh hoạt chi bộ tháng 12 năm 2024",
     render=True,
     kind_fields=None,
+    body_html=BODY,
 ) -> Document:
     """A document of the issuer, advanced through the workflow up to the given state."""
     document = document_create(
@@ -50,7 +51,7 @@ def make_document(
         issuer=orgs[issuer],
         actor=users[editor],
         title=title,
-        body_html=BODY,
+        body_html=body_html,
         fields=CLOSING,
         kind_fields=KIND_FIELDS[kind] if kind_fields is None else kind_fields,
     )
