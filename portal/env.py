@@ -47,6 +47,34 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+DATABASE_CACHE_BACKEND = "django.core.cache.backends.db.DatabaseCache"
+CACHE_TABLE = "portal_cache"
+
+
+def env_cache() -> dict:
+    """The cache every process shares: Redis from CACHE_URL (or REDIS_URL), else the database.
+
+    Never a per-process memory cache: sessions, login limits and used two-step codes live
+    here, and a second process must see them. No message repeats the URL: it may hold a
+    password.
+    """
+    name = "CACHE_URL" if os.environ.get("CACHE_URL", "").strip() else "REDIS_URL"
+    url = os.environ.get(name, "").strip()
+    if not url:
+        # Culling deletes expired rows first; the limit is far above what sign-ins keep live,
+        # so a flood of keys cannot push out a lockout or a used code.
+        options = {"MAX_ENTRIES": 100_000}
+        return {"BACKEND": DATABASE_CACHE_BACKEND, "LOCATION": CACHE_TABLE, "OPTIONS": options}
+    scheme, separator, _rest = url.partition("://")
+    if not separator or scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            f"{name} must start with redis://, rediss:// or unix:// "
+            "(redis://host:6379/0); leave it unset for the database cache."
+        )
+    return {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": url}
+
+
 SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DUMMY_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

@@ -6,7 +6,15 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from portal.allowlist import editor_config
-from portal.env import env_bool, env_email, env_int, env_list, env_str
+from portal.env import (
+    REDIS_CACHE_BACKEND,
+    env_bool,
+    env_cache,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,9 +101,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Sessions read from the cache, written through to the database (safe with several servers
-# once CACHES points at a shared cache).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# One cache shared by every process and machine: sessions (with Redis), login limits and used
+# two-step codes. Redis from CACHE_URL or REDIS_URL, else a table of the database, which
+# `migrate` creates (portal.apps). Never a process's own memory.
+CACHES = {"default": env_cache()}
+# Sessions live in the database, where a logout ends them for every process at once; with
+# Redis they are read through it (cached_db), sparing the database a query per request, and
+# survive a restart of Redis. A database cache in front of the database would only double
+# the writes.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND
+    else "django.contrib.sessions.backends.db"
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,6 +144,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"  # links in mails: 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cổng văn bản tuyên giáo"
 MFA_TOTP_TOLERANCE = 1  # the code of the previous or next 30 s too: phones' clocks drift
+# Authenticator secrets are encrypted at rest (portal.mfa), which also remembers a used code
+# for as long as it would be accepted. The first key encrypts, every key decrypts (add a new
+# key in front, run `manage.py encrypt_authenticators`, then drop the old one); unset, a key
+# derived from SECRET_KEY.
+MFA_ADAPTER = "portal.mfa.EncryptingMFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY") or [SECRET_KEY]
+# Failed sign-ins (a wrong password or two-step code) are counted apart per client address
+# (10 a minute) and per account (5 in 5 minutes): a locked account or address leaves the
+# others alone, and the count is shared by every process through the cache.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The client's address, behind proxies of our own (nginx, a load balancer): the address each
+# adds to X-Forwarded-For, counted from the right; or a header one of them sets (X-Real-IP).
+# With neither, the address of the connection, which behind a proxy is the proxy's own.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -53,8 +53,9 @@ def login(browser: Browser, live_server, username: str, *, mobile: bool = False)
 
 
 def _current_code() -> str:
-    """The demo approvers' authenticator code now; a code is accepted once, so the live
-    server's record of used codes (its in-process cache) is cleared first."""
+    """The demo approvers' authenticator code now; a code is accepted once, so the record of
+    used codes (the cache the live server shares, a table of the test database) is cleared
+    first."""
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from django.core.cache import cache

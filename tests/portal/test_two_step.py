@@ -14,8 +14,9 @@ from tests.factories import APPROVE_NOW, make_document
 
 
 @pytest.fixture(autouse=True)
-def fresh_code_memory():
-    """allauth accepts each code once and remembers used ones in the cache: start clean."""
+def fresh_code_memory(db):
+    """allauth accepts each code once and remembers used ones in the cache (a table of the
+    database in the tests): start clean."""
     from django.core.cache import cache
 
     cache.clear()
