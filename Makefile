@@ -27,9 +27,10 @@ migrate: system-check
 demo: migrate
 	$(PY) manage.py load_demo
 
-# The background worker renders approved documents; it stops with the server.
+# The background worker renders approved documents (and queues again what a stopped worker
+# left running); it stops with the server.
 run: demo
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@$(PY) manage.py render_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -1,4 +1,7 @@
-"""Production server settings: `gunicorn -c gunicorn.conf.py portal.wsgi` (the benchmark's)."""
+"""Production server settings: `gunicorn -c gunicorn.conf.py portal.wsgi` (the benchmark's).
+
+The background worker runs beside it, as its own service: `manage.py render_worker --no-reload`.
+"""
 
 import multiprocessing
 import os

@@ -1,9 +1,15 @@
 """Object-level permissions on documents, named for what they allow."""
 
+from datetime import timedelta
+
 import rules
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
 
 from portal.access import approval_chain, approves_city, drafts_for, holds_step, root_id, works_for
 from portal.models import Document, Membership, WorkflowEvent
+from portal.services.rendering import formats_missing
 
 EDITABLE = {Document.Status.DRAFT, Document.Status.RETURNED}
 NOT_YET_APPROVED = {Document.Status.DRAFT, Document.Status.SUBMITTED, Document.Status.RETURNED}
@@ -112,7 +118,29 @@ def render_failed(user, document: Document) -> bool:
     return last_render_event(document) == WorkflowEvent.Action.RENDER_FAILED
 
 
-can_render_again = render_failed & (is_issuer_editor | is_issuer_head | is_city_approver)
+# What starts (or restarts) the wait for the approved revision's files.
+RENDER_REQUESTS = (
+    WorkflowEvent.Action.APPROVE,
+    WorkflowEvent.Action.PUBLISH_IMPORTED,
+    WorkflowEvent.Action.RENDER_AGAIN,
+)
+
+
+@rules.predicate
+def render_overdue(user, document: Document) -> bool:
+    """The approved revision still lacks a file RENDER_STALE_MINUTES after its approval or
+    the last request to render it again: its task was lost or is stuck, whatever its record."""
+    if document.approved_revision_id is None or not formats_missing(document.approved_revision_id):
+        return False
+    requested = document.events.filter(
+        revision_id=document.approved_revision_id, action__in=RENDER_REQUESTS
+    ).aggregate(at=Max("created_at"))["at"]
+    overdue_after = timedelta(minutes=settings.RENDER_STALE_MINUTES)
+    return requested is None or requested <= timezone.now() - overdue_after
+
+
+is_issuer_staff = is_issuer_editor | is_issuer_head | is_city_approver
+can_render_again = is_issuer_staff & (render_failed | render_overdue)
 # The districts' figures behind a city report are working material of the city, not reading.
 can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
 

@@ -185,10 +185,20 @@ STORAGES = {
 }
 
 # Background work (rendering the approved PDF and DOCX): Django's tasks API; the database
-# backend needs no broker, a worker runs `manage.py db_worker`.
+# backend needs no broker, a worker runs `manage.py render_worker`.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 60)
 RENDER_MAX_MEMORY_MB = env_int("RENDER_MAX_MEMORY_MB", 1024)
+# A task still running this long after it started was lost with its worker (killed, out of
+# memory, machine down): the worker queues it again on start and every
+# TASK_RECOVERY_INTERVAL_SECONDS, and marks it failed once started TASK_ATTEMPTS times
+# (portal.services.task_recovery).
+TASK_LOST_AFTER_SECONDS = env_int("TASK_LOST_AFTER_SECONDS", RENDER_TIMEOUT_SECONDS + 120)
+TASK_RECOVERY_INTERVAL_SECONDS = env_int("TASK_RECOVERY_INTERVAL_SECONDS", 60)
+TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 3)
+# An approved document still without its files this long after approval (or after the last
+# "Tạo lại bản in") shows its issuing staff the button to render it again.
+RENDER_STALE_MINUTES = env_int("RENDER_STALE_MINUTES", 5)
 
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Pixels, not bytes, are what a decoder (the PDF renderer, a reader's phone) must hold.

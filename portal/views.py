@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from portal.reader_views import reader_home
 from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
+from portal.rules import render_overdue as rules_render_overdue
 from portal.selectors import (
     based_on_this,
     citations_of,
@@ -532,6 +534,20 @@ def document_transition(request, pk: int, action: str):
     return redirect("portal:document_detail", pk=pk)
 
 
+def _rendering_pending(request, document: Document, label: str):
+    """Not made yet (202, the page reloads itself); failed, or overdue because its task was
+    lost (503: the issuing staff see "Tạo lại bản in")."""
+    failed = rules_render_failed(request.user, document)
+    overdue = not failed and rules_render_overdue(request.user, document)
+    context = {"document": document, "label": label, "failed": failed, "overdue": overdue,
+               "minutes": settings.RENDER_STALE_MINUTES,
+               "can_render": ACTIONS["render"].test(request.user, document)}  # fmt: skip
+    response = render(request, "portal/rendering_pending.html", context,
+                      status=503 if failed or overdue else 202)  # fmt: skip
+    response["Retry-After"] = "5"
+    return response
+
+
 @login_required
 @require_GET
 def document_file(request, pk: int, fmt: str):
@@ -544,13 +560,7 @@ def document_file(request, pk: int, fmt: str):
         revision_id=document.approved_revision_id, format=fmt
     ).first()
     if stored is None:
-        failed = rules_render_failed(request.user, document)
-        context = {"document": document, "label": renderer.label, "failed": failed,
-                   "can_render": ACTIONS["render"].test(request.user, document)}  # fmt: skip
-        response = render(request, "portal/rendering_pending.html", context,
-                          status=503 if failed else 202)  # fmt: skip
-        response["Retry-After"] = "5"
-        return response
+        return _rendering_pending(request, document, renderer.label)
     workflow.receipt_record(document=document, user=request.user)
     url = signed_url(
         name=stored.file.name,

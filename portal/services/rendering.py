@@ -6,6 +6,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 
 from portal.models import Document, RenderedFile, Revision, WorkflowEvent
 from portal.rendering.documents import draft_print_data_for, print_fingerprint
@@ -22,6 +23,25 @@ class RenderFailed(Exception):
 def _formats_stored(revision_id: int) -> set[str]:
     return set(
         RenderedFile.objects.filter(revision_id=revision_id).values_list("format", flat=True)
+    )
+
+
+def formats_missing(revision_id: int) -> list[str]:
+    """The stored formats the revision has no file of yet."""
+    stored = _formats_stored(revision_id)
+    return [fmt for fmt in stored_formats() if fmt not in stored]
+
+
+def revisions_missing_files() -> QuerySet[Revision]:
+    """The approved revisions of documents that lack a file of any stored format."""
+    formats = stored_formats()
+    approved = Document.objects.exclude(approved_revision=None).values("approved_revision")
+    return (
+        Revision.objects.filter(pk__in=approved)
+        .annotate(stored=Count("rendered_files", filter=Q(rendered_files__format__in=formats)))
+        .filter(stored__lt=len(formats))
+        .select_related("document")
+        .order_by("pk")
     )
 
 
@@ -42,7 +62,7 @@ def revision_render(*, revision_id: int) -> Revision:
     left blank.
     """
     revision = Revision.objects.select_related("document__issuer").get(pk=revision_id)
-    missing = [fmt for fmt in stored_formats() if fmt not in _formats_stored(revision_id)]
+    missing = formats_missing(revision_id)
     if not missing:
         return revision
     document = revision.document
@@ -75,6 +95,25 @@ def revision_render(*, revision_id: int) -> Revision:
                 revision=revision,
             )
     return revision
+
+
+def revision_render_given_up(*, revision_id: int, reason: str) -> None:
+    """Record that the revision's rendering was given up (its worker kept stopping), unless
+    its files were made meanwhile: the issuing staff then see "Tạo lại bản in".
+
+    Runs in the caller's transaction, the one that marks the task failed.
+    """
+    if not formats_missing(revision_id):
+        return
+    revision = Revision.objects.select_related("document").get(pk=revision_id)
+    event_record(
+        document=revision.document,
+        action=WorkflowEvent.Action.RENDER_FAILED,
+        from_status="",
+        to_status="",
+        reason=reason,
+        revision=revision,
+    )
 
 
 def draft_pdf_for(*, document: Document) -> RenderedFile:

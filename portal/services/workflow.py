@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,11 +11,19 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import FULL_CHAIN, approval_chain, has_two_step, held_roles, step_holders
 from portal.models import Document, Membership, Receipt, WorkflowEvent
-from portal.rules import ACTIONS, EDITABLE, has_edited, last_render_event
+from portal.rules import (
+    ACTIONS,
+    EDITABLE,
+    has_edited,
+    last_render_event,
+    render_failed,
+    render_overdue,
+)
 from portal.services.checklist import checklist_require_clear
 from portal.services.events import document_locked, event_record
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number, term_start_for
+from portal.services.rendering import formats_missing
 from portal.tasks import publish_when_due, render_revision
 
 Status = Document.Status
@@ -213,13 +222,23 @@ def document_publish_due(*, document_id: int) -> Document | None:
 
 @transaction.atomic
 def document_render_again(*, document: Document, actor) -> Document:
-    """Queue the rendering of the approved revision again after it failed, once: the
-    request is an event, and a second one waits for the outcome of the first."""
+    """Queue the rendering of the approved revision again after it failed, or when its files
+    are overdue (its task was lost), once: the request is an event, and a second one waits
+    for the outcome of the first, or until that one is overdue in turn."""
     document = document_locked(document)
     if document.approved_revision_id is None:
         raise ValidationError(_("Văn bản chưa được phê duyệt nên chưa có bản in."))
-    if last_render_event(document) == WorkflowEvent.Action.RENDER_AGAIN:
-        raise ValidationError(_("Bản in đang được tạo lại; hãy chờ trong giây lát."))
+    stuck = render_failed(actor, document) or render_overdue(actor, document)
+    if not stuck and formats_missing(document.approved_revision_id):
+        if last_render_event(document) == WorkflowEvent.Action.RENDER_AGAIN:
+            raise ValidationError(_("Bản in đang được tạo lại; hãy chờ trong giây lát."))
+        raise ValidationError(
+            _(
+                "Bản in đang được tạo; hãy chờ trong giây lát. Nếu sau %(minutes)s phút kể từ "
+                "khi phê duyệt vẫn chưa có, nút «Tạo lại bản in» sẽ hiện ra."
+            )
+            % {"minutes": settings.RENDER_STALE_MINUTES}
+        )
     _require("render", actor, document, _("Chỉ cán bộ của ban ban hành được tạo lại bản in."))
     render_revision.enqueue(document.approved_revision_id)
     # The current revision is the approved one: nothing is edited after approval.
