@@ -268,10 +268,15 @@ class Receipt(models.Model):
 
 
 class DocumentImage(models.Model):
-    """An image uploaded into a document body; stored under a random name."""
+    """An image uploaded into a document body; stored under a random name.
+
+    Bodies show it at ``MEDIA_URL`` + its name, served with the document's access check
+    (``portal.image_views``); ``size`` (bytes stored) counts towards the upload quotas.
+    """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="images")
-    file = models.FileField(upload_to="images/%Y/%m/")
+    file = models.FileField(upload_to="images/%Y/%m/", db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,5 +1,6 @@
 """Reads that cross relations, scoped to the user, with their joins applied."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Exists,
@@ -15,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles, works_for
 from portal.kinds import KINDS, kind_related_names
-from portal.models import Citation, Document, Membership, Receipt, Revision, WorkflowEvent
+from portal.models import (
+    Citation,
+    Document,
+    DocumentImage,
+    Membership,
+    Receipt,
+    Revision,
+    WorkflowEvent,
+)
 from portal.rules import ACTIONS, CONTENT_ACTIONS
 
 STAFF_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD}
@@ -114,6 +123,24 @@ def get_document_for_user(user, pk: int, *, action: str = "view") -> Document:
     except (Document.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("Không tìm thấy văn bản.")) from exc
     return require_action(user, document, action)
+
+
+def get_image_for_user(user, name: str) -> DocumentImage:
+    """An uploaded body image by its stored name, if the user may view a document showing
+    it (else NotFound): the document it was uploaded into, or one whose current or approved
+    body shows it (copied from another document's body, where CKEditor keeps its URL)."""
+    image = DocumentImage.objects.filter(file=name).first()
+    if image is None:
+        raise NotFound(_("Không tìm thấy ảnh."))
+    visible = _scoped(user)
+    if visible.filter(pk=image.document_id).exists():
+        return image
+    url = settings.MEDIA_URL + name
+    shown = Q(current_revision__body_html__contains=url)
+    shown |= Q(approved_revision__body_html__contains=url)
+    if visible.filter(shown).exists():
+        return image
+    raise NotFound(_("Không tìm thấy ảnh."))
 
 
 def require_action(user, document: Document, action: str) -> Document:

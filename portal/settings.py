@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "portal.downloads.SignedDownloadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,6 +204,9 @@ RENDER_STALE_MINUTES = env_int("RENDER_STALE_MINUTES", 5)
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Pixels, not bytes, are what a decoder (the PDF renderer, a reader's phone) must hold.
 IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
+# What one person, and one document, may keep in uploaded images (stored bytes).
+IMAGE_QUOTA_PER_USER_MB = env_int("IMAGE_QUOTA_PER_USER_MB", 500)
+IMAGE_QUOTA_PER_DOCUMENT_MB = env_int("IMAGE_QUOTA_PER_DOCUMENT_MB", 50)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -212,7 +216,37 @@ CKEDITOR_5_CONFIGS = {"default": {"language": "vi", **editor_config()}}
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "portal:image_upload"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every HTML page (portal.security): scripts only from the
+# portal's own files, never inline (CKEditor's configuration is a JSON script tag, which
+# the browser does not run). Images also as data: URLs: the authenticator's QR code is an
+# inline SVG image, and CKEditor draws some of its icons that way.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,8 +1,9 @@
-"""Where the official files of approved revisions are kept: outside the public media.
+"""Where the official files of approved revisions are kept: apart from the body images.
 
-Body images are public media (the reader's browser loads them); the rendered PDF and DOCX
-are not. They live under ``PRIVATE_ROOT``, have no URL, and leave the server only through
-the access-checked view and its signed link (``portal.downloads``).
+Body images live under ``MEDIA_ROOT`` and keep their ``MEDIA_URL`` address, answered by the
+application with their document's access check (``portal.image_views``); the rendered PDF
+and DOCX live under ``PRIVATE_ROOT``, have no URL, and leave the server only through the
+access-checked view and its signed link (``portal.downloads``).
 """
 
 from django.conf import settings

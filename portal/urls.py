@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import auth, draft_views, reference_views, views
+from portal import auth, draft_views, image_views, reference_views, views
 from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
@@ -23,6 +23,12 @@ portal_patterns = [
     path("van-ban/moi/<str:kind>/", views.document_new, name="document_new"),
     path("van-ban/nhap/", views.document_import_view, name="document_import"),
     path("van-ban/anh/", views.image_upload, name="image_upload"),
+    # Body images keep the URL they were stored with; access-checked, in DEBUG too.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:name>",
+        image_views.document_image,
+        name="document_image",
+    ),
     path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
     path("van-ban/<int:pk>/sua/", views.document_edit, name="document_edit"),
     path("van-ban/<int:pk>/tu-dong-luu/", views.document_autosave, name="document_autosave"),
@@ -54,11 +60,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.forbidden"

@@ -34,6 +34,7 @@ from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.rules import render_overdue as rules_render_overdue
+from portal.security import editor_policy
 from portal.selectors import (
     based_on_this,
     citations_of,
@@ -267,6 +268,7 @@ def _create_from(form, *, kind: str, actor, reason: str = "") -> Document:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@editor_policy
 def document_new(request, kind: str):
     form, prefill = _new_document_form(request, kind)
     existing = _month_document(request, kind, prefill)
@@ -339,6 +341,7 @@ def _document_to_save(request, pk: int) -> tuple[Document, bool]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@editor_policy
 def document_edit(request, pk: int):
     document, editable = _document_to_save(request, pk)
     form = _edit_form(request, document)

@@ -1,8 +1,10 @@
 """Every URL of the portal × every persona → the expected status."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from portal.services.images import image_upload
 from tests.conftest import PERSONAS
 from tests.factories import APPROVE_NOW, login_two_step, make_document
 
@@ -29,6 +31,9 @@ MATRIX = {
     ("get", "document_draft_pdf", "published"): [403, 404, 403, 403, 403, 404, 404],
     ("get", "document_json", "draft"): [200, 404, 200, 404, 404, 404, 404],
     ("get", "document_json", "published"): [200, 404, 200, 200, 200, 404, 404],
+    # A body image: whoever may view its document (portal.image_views).
+    ("get", "document_image", "draft"): [200, 404, 200, 404, 404, 404, 404],
+    ("get", "document_image", "published"): [200, 404, 200, 200, 200, 404, 404],
     ("post", "submit", "draft"): [302, 404, 403, 404, 404, 404, 404],
     ("post", "forward", "submitted"): [403, 404, 302, 403, 404, 404, 404],
     ("post", "approve", "forwarded"): [403, 404, 403, 302, 404, 404, 404],
@@ -40,6 +45,10 @@ MATRIX = {
     ("post", "document_edit", "submitted"): [403, 404, 403, 403, 404, 404, 404],
     ("post", "document_autosave_new", "bulletin"): [400, 400, 403, 403, 403, 403, 403],
 }
+# The smallest GIF: one transparent pixel.
+GIF = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b"
+)
 CASES = [
     (method, name, arg, persona, statuses[i])
     for (method, name, arg), statuses in MATRIX.items()
@@ -51,6 +60,10 @@ STATES = {"draft", "submitted", "forwarded", "approved", "published"}
 def _url(name: str, arg: str | None, document) -> str:
     if name == "image_upload":
         return reverse("portal:image_upload") + f"?document={document.pk}"
+    if name == "document_image":
+        upload = SimpleUploadedFile("a.gif", GIF, "image/gif")
+        image = image_upload(document=document, actor=document.created_by, upload=upload)
+        return image.file.url
     if name in {"submit", "forward", "approve", "publish"}:
         return reverse("portal:document_transition", args=[document.pk, name])
     if arg in STATES:
