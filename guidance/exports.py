@@ -17,13 +17,16 @@ def _ratio(check) -> dict[str, Any]:
         "value": check.display,
         "status": check.status,
         "reported": _decimal(check.reported),
+        "typed": check.typed,  # the reported ratio as the report typed it
+        "printed": check.printed,
         "flagged": check.flagged,
         "note": check.note,
     }
 
 
 def indicators_of(document: Document) -> list[dict[str, Any]]:
-    """A report's indicator rows: exact figures as decimal strings, ratios computed."""
+    """A report's indicator rows: exact figures as decimal strings, ratios computed, and
+    what the appendix prints (as typed)."""
     if document.kind != REPORT:
         return []
     rows = []
@@ -36,6 +39,8 @@ def indicators_of(document: Document) -> list[dict[str, Any]]:
                 "unit": row.unit,
                 "level": line.level,
                 "plan": [_decimal(row.plan_low), _decimal(row.plan_high)],
+                "plan_printed": line.plan_text,
+                "estimate_printed": line.estimate_text,
                 "estimate": _decimal(row.estimate),
                 "same_period_last_year": _decimal(row.same_period),
                 "same_period_ratio": _ratio(line.same_period_check),

@@ -71,6 +71,18 @@ class IndicatorForm(forms.Form):
         label=_("% so kế hoạch ghi trong báo cáo"), max_length=40, required=False
     )
 
+    COLUMNS = {
+        "plan": "plan",
+        "estimate": "estimate",
+        "same_period": "same_period",
+        "reported_same_period_ratio": "same_period_ratio",
+        "reported_plan_ratio": "plan_ratio",
+    }
+
+    def typed(self) -> dict[str, str]:
+        """The figures as typed, by column of the indicator table (printed as typed)."""
+        return {column: self.data.get(field, "") for field, column in self.COLUMNS.items()}
+
     def clean_plan(self) -> ind.Figure | None:
         return _parsed(self.cleaned_data["plan"], figure=True)
 

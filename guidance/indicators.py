@@ -10,14 +10,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import lxml.html
 
 RATIO_PLACES = Decimal("0.01")
-# A typed ratio may differ from the computed one by one unit in the last place (the
-# report's author may have truncated instead of rounded: 6,59 / 31 = 21,258 → "21,25").
-RATIO_TOLERANCE = Decimal("0.01")
 HUNDRED = Decimal(100)
 # What the Indicator fields hold exactly on every database: (digits before, digits after the
 # decimal comma). SQLite keeps a decimal as a double, exact to 15 significant digits only.
@@ -119,6 +116,31 @@ def format_figure(figure: Figure | None, *, places: int | None = None) -> str:
     return f"{low} - {format_number(figure.high, places=places)}"
 
 
+# The columns whose text as typed is kept beside the figure (Indicator.typed).
+TYPED_COLUMNS = ("plan", "estimate", "same_period", "same_period_ratio", "plan_ratio")
+
+
+def typed_figures(cells: dict[str, str]) -> dict[str, str]:
+    """The figure cells of a row as typed (spaces tidied), empty and "-" cells left out."""
+    typed = {column: _clean(cells.get(column, "")) for column in TYPED_COLUMNS}
+    return {column: text for column, text in typed.items() if text not in _EMPTY}
+
+
+def as_typed(typed: str, value: Figure | Decimal | None, *, places: int | None = None) -> str:
+    """The figure as typed when the text still reads as ``value``, else as formatted.
+
+    "8.132,00" prints as typed for 8132; after an edit to 8.500 it prints "8.500".
+    """
+    figure = value if isinstance(value, Figure) or value is None else Figure(value)
+    if typed and figure is not None:
+        try:
+            if parse_figure(typed) == figure:
+                return typed
+        except NumberError:
+            pass
+    return format_figure(figure, places=places)
+
+
 def fits(value: Decimal, *, digits: int, places: int) -> bool:
     """Whether a value has at most ``digits`` before and ``places`` after the comma."""
     if not value.is_finite():
@@ -140,10 +162,30 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
         return None
 
 
-def agrees(reported: Decimal, computed: Decimal) -> bool:
-    """Whether a typed ratio matches a computed one within rounding (±0,01)."""
-    rounded = reported.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
-    return abs(rounded - computed) <= RATIO_TOLERANCE
+def exact_ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator × 100 unrounded (28 digits); None when undefined."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    try:
+        return numerator * HUNDRED / denominator
+    except InvalidOperation:
+        return None
+
+
+def typed_places(text: str) -> int:
+    """Decimals a figure was typed with: "21,25" → 2, "19" → 0, "12,7 - 13" → 1."""
+    return max((len(d) for d in re.findall(r",(\d+)", _clean(text))), default=0)
+
+
+def agrees(reported: Decimal, exact: Decimal, places: int = 2) -> bool:
+    """Whether a ratio typed with ``places`` decimals is the exact one rounded or truncated.
+
+    6,59 / 31 × 100 = 21,2580…: "21,26" (rounded) and "21,25" (truncated) agree, "21,24"
+    does not.
+    """
+    step = Decimal(1).scaleb(-places)
+    candidates = {exact.quantize(step, rounding=mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+    return reported.quantize(step, rounding=ROUND_HALF_UP) in candidates
 
 
 @dataclass(frozen=True)
@@ -154,6 +196,7 @@ class RatioCheck:
     reported: Decimal | None
     note: str = ""  # Vietnamese: why it is not computed, or how it disagrees
     flagged: bool = False  # the typed ratio disagrees with the computed one
+    typed: str = ""  # the reported ratio as the author typed it ("21,25"), when known
 
     @property
     def status(self) -> str:
@@ -164,61 +207,82 @@ class RatioCheck:
 
     @property
     def display(self) -> str:
-        """What the table prints: the computed ratio, else the typed one, else ""."""
+        """The check: the computed ratio, else the reported one, else ""."""
         if self.computed is not None:
             return format_figure(self.computed, places=2)
         return format_number(self.reported, places=2) if self.reported is not None else ""
 
+    @property
+    def printed(self) -> str:
+        """What the table prints: the ratio as typed, never overwritten; else the computed."""
+        if self.reported is not None:
+            return self.typed or format_number(self.reported, places=2)
+        return self.display
 
-def _check(computed: Figure | None, reported: Decimal | None, missing: str) -> RatioCheck:
+
+def _check(
+    computed: Figure | None,
+    exact: list[Decimal],
+    reported: Decimal | None,
+    missing: str,
+    typed: str,
+) -> RatioCheck:
     if computed is None:
         note = (
             f"Theo số báo cáo ghi, không tính lại được: {missing}." if reported is not None else ""
         )
-        return RatioCheck(None, reported, note)
+        return RatioCheck(None, reported, note, typed=typed)
     if reported is None:
         return RatioCheck(computed, None)
-    ends = [computed.low] if computed.high is None else [computed.low, computed.high]
-    if any(agrees(reported, end) for end in ends):
-        return RatioCheck(computed, reported)
+    places = typed_places(typed) if typed else 2
+    if any(agrees(reported, end, places) for end in exact):
+        return RatioCheck(computed, reported, typed=typed)
+    shown = typed or format_number(reported, places=2)
     note = (
-        f"Tỷ lệ ghi trong báo cáo ({format_number(reported, places=2)} %) khác tỷ lệ tính "
+        f"Tỷ lệ ghi trong báo cáo ({shown} %) khác tỷ lệ tính "
         f"từ số liệu ({format_figure(computed, places=2)} %)."
     )
-    return RatioCheck(computed, reported, note, flagged=True)
+    return RatioCheck(computed, reported, note, flagged=True, typed=typed)
 
 
 def plan_ratio(
-    estimate: Decimal | None, plan: Figure | None, reported: Decimal | None
+    estimate: Decimal | None, plan: Figure | None, reported: Decimal | None, typed: str = ""
 ) -> RatioCheck:
     """% of plan = estimate / plan × 100; against both ends of a range plan, in plan order."""
-    low = ratio(estimate, plan.low) if plan else None
-    high = ratio(estimate, plan.high) if plan and plan.high is not None else None
-    if low is None or (plan and plan.high is not None and high is None):
-        computed = None
+    ends = [] if plan is None else [plan.low] if plan.high is None else [plan.low, plan.high]
+    exact = [exact_ratio(estimate, end) for end in ends]
+    if not exact or None in exact:
+        computed, exact = None, []
     else:
-        computed = Figure(low, high)
+        rounded = [value.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP) for value in exact]
+        computed = Figure(rounded[0], rounded[1] if len(rounded) > 1 else None)
     if estimate is None:
         missing = "chưa có số ước thực hiện"
     elif plan is None:
         missing = "chưa có kế hoạch năm"
     else:
         missing = "kế hoạch năm bằng 0"
-    return _check(computed, reported, missing)
+    return _check(computed, exact, reported, missing, typed)
 
 
 def same_period_ratio(
-    estimate: Decimal | None, same_period: Decimal | None, reported: Decimal | None
+    estimate: Decimal | None,
+    same_period: Decimal | None,
+    reported: Decimal | None,
+    typed: str = "",
 ) -> RatioCheck:
     """% of the same period last year = estimate / last year's figure × 100."""
-    value = ratio(estimate, same_period)
+    exact = exact_ratio(estimate, same_period)
     if estimate is None:
         missing = "chưa có số ước thực hiện"
     elif same_period is None:
         missing = "chưa có số cùng kỳ năm trước"
     else:
         missing = "số cùng kỳ năm trước bằng 0"
-    return _check(Figure(value) if value is not None else None, reported, missing)
+    if exact is None:
+        return _check(None, [], reported, missing, typed)
+    computed = Figure(exact.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP))
+    return _check(computed, [exact], reported, missing, typed)
 
 
 # Units of absolute quantities: the figures of several districts add up.
@@ -302,6 +366,7 @@ class TableRow:
 class IndicatorTable:
     rows: list[TableRow]
     digest: str  # of the cell texts: an unchanged table reads the same after any re-save
+    headers: dict[str, str]  # column titles as typed, by role
 
 
 def _cell_text(cell) -> str:
@@ -356,6 +421,16 @@ def _header_and_body(table) -> tuple[list, list]:
     return head, body
 
 
+def _typed_header(header_grid: list[list[str]], col: int) -> str:
+    """A column's title as typed: its header cells top to bottom, a spanning one once."""
+    texts: list[str] = []
+    for row in header_grid:
+        text = row[col] if col < len(row) else ""
+        if text and text not in texts:
+            texts.append(text)
+    return " ".join(texts)
+
+
 def _roles(header_grid: list[list[str]]) -> dict[int, str]:
     width = max((len(row) for row in header_grid), default=0)
     roles: dict[int, str] = {}
@@ -380,13 +455,15 @@ def read_indicator_table(body_html: str) -> IndicatorTable | None:
             continue
         for table in element.iter("table"):
             head, body = _header_and_body(table)
-            roles = _roles(_grid(head))
+            header_grid = _grid(head)
+            roles = _roles(header_grid)
             if "name" not in roles.values() or not {"plan", "estimate"} & set(roles.values()):
                 continue
             rows = _rows(_grid(body), roles)
             texts = [[row.cells.get(role, "") for role in COLUMNS] for row in rows]
             encoded = json.dumps(texts, ensure_ascii=False).encode()
-            return IndicatorTable(rows, hashlib.sha256(encoded).hexdigest())
+            headers = {role: _typed_header(header_grid, col) for col, role in roles.items()}
+            return IndicatorTable(rows, hashlib.sha256(encoded).hexdigest(), headers)
     return None
 
 

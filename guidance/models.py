@@ -88,6 +88,9 @@ class Indicator(models.Model):
     # The cells of the body table this row was read from; None for a row written by pulling
     # the districts' figures. A row whose cells are unchanged keeps its figures on re-reading.
     table_cells = models.JSONField(null=True, blank=True, editable=False)
+    # The figures as the author typed them, by column ("estimate": "8.132,00"): printed as
+    # typed while they still read as the stored figure (indicators.TYPED_COLUMNS).
+    typed = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -108,6 +111,8 @@ class IndicatorSource(models.Model):
         Report, primary_key=True, on_delete=models.CASCADE, related_name="indicator_source"
     )
     digest = models.CharField(max_length=64)
+    # The table's column titles as typed, by column ("plan": "Kế hoạch năm 2023").
+    headers = models.JSONField(default=dict, blank=True, editable=False)
     revision = models.ForeignKey(
         "portal.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

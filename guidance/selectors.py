@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from guidance import indicators as ind
 from guidance.kinds import REPORT
-from guidance.models import Indicator
+from guidance.models import Indicator, IndicatorSource
 from portal.access import is_city_document
 from portal.models import Document
 from portal.rendering.data import IndicatorRow
@@ -73,17 +73,21 @@ class IndicatorLine:
     same_period_check: ind.RatioCheck
     plan_check: ind.RatioCheck
 
+    def _typed(self, column: str) -> str:
+        return (self.indicator.typed or {}).get(column, "")
+
     @property
     def plan_text(self) -> str:
-        return ind.format_figure(self.plan)
+        """The plan as the author typed it ("12,7 - 13"), or formatted after an edit."""
+        return ind.as_typed(self._typed("plan"), self.plan)
 
     @property
     def estimate_text(self) -> str:
-        return ind.format_number(self.indicator.estimate)
+        return ind.as_typed(self._typed("estimate"), self.indicator.estimate)
 
     @property
     def same_period_text(self) -> str:
-        return ind.format_number(self.indicator.same_period)
+        return ind.as_typed(self._typed("same_period"), self.indicator.same_period)
 
     @property
     def flagged(self) -> bool:
@@ -98,16 +102,31 @@ class IndicatorLine:
         return [line for line, check in zip(lines, checks, strict=True) if check.note] + imported
 
 
+def _typed_ratio(row: Indicator, column: str, reported: Decimal | None) -> str:
+    """The reported ratio as typed, when the text still reads as the stored value."""
+    typed = (row.typed or {}).get(column, "")
+    return typed if reported is not None and ind.as_typed(typed, reported) == typed else ""
+
+
 def line_for(row: Indicator, level: int = 0) -> IndicatorLine:
     plan = plan_of(row)
+    same_period = row.reported_same_period_ratio
     return IndicatorLine(
         indicator=row,
         level=level,
         plan=plan,
         same_period_check=ind.same_period_ratio(
-            row.estimate, row.same_period, row.reported_same_period_ratio
+            row.estimate,
+            row.same_period,
+            same_period,
+            typed=_typed_ratio(row, "same_period_ratio", same_period),
         ),
-        plan_check=ind.plan_ratio(row.estimate, plan, row.reported_plan_ratio),
+        plan_check=ind.plan_ratio(
+            row.estimate,
+            plan,
+            row.reported_plan_ratio,
+            typed=_typed_ratio(row, "plan_ratio", row.reported_plan_ratio),
+        ),
     )
 
 
@@ -132,11 +151,15 @@ def indicator_lines(document: Document) -> list[IndicatorLine]:
 # --- printing ------------------------------------------------------------------------
 
 
+PRINTED_COLUMNS = ("code", "name", "unit", "plan", "estimate", "same_period_ratio", "plan_ratio")
+
+
 def indicator_headers(document: Document) -> list[str]:
-    """Column headers of the printed table, with the report's quarter and year."""
+    """Column titles of the printed table: as typed in the body's table, else written with
+    the report's quarter and year (a table made only by pulling the districts' figures)."""
     report = document.report
     period = f"quý {QUARTER_NAMES.get(report.quarter, report.quarter)}/{report.year}"
-    return [
+    written = [
         "TT",
         "Chỉ tiêu",
         "Đơn vị tính",
@@ -145,6 +168,10 @@ def indicator_headers(document: Document) -> list[str]:
         f"Q{period[1:]} so với cùng kỳ (%)",  # not capitalize(): it would lower "I" to "i"
         f"Q{period[1:]} so với kế hoạch năm {report.year} (%)",
     ]
+    source = IndicatorSource.objects.filter(report=report).only("headers").first()
+    typed = source.headers if source is not None else {}
+    columns = zip(PRINTED_COLUMNS, written, strict=True)
+    return [typed.get(column) or title for column, title in columns]
 
 
 def _printed(line: IndicatorLine) -> IndicatorRow:
@@ -154,16 +181,17 @@ def _printed(line: IndicatorLine) -> IndicatorRow:
         code=row.code,
         name=row.name,
         unit=row.unit,
-        plan=ind.format_figure(line.plan) or blank,
-        estimate=ind.format_number(row.estimate) or blank,
-        same_period_ratio=line.same_period_check.display or blank,
-        plan_ratio=line.plan_check.display or blank,
+        plan=line.plan_text or blank,
+        estimate=line.estimate_text or blank,
+        same_period_ratio=line.same_period_check.printed or blank,
+        plan_ratio=line.plan_check.printed or blank,
         level=line.level,
     )
 
 
 def print_indicators(document: Document) -> list[IndicatorRow]:
-    """The rows the appendix prints, figures in the Vietnamese way, ratios computed."""
+    """The rows the appendix prints: figures and ratios as typed; a ratio left blank is
+    computed from the figures (the typed one is never overwritten)."""
     if document.kind != REPORT:
         return []
     return [_printed(line) for line in indicator_lines(document)]

@@ -65,6 +65,7 @@ def _row_from_cells(cells: dict[str, str]) -> dict:
         ),
         "reported_plan_ratio": _read(cells.get("plan_ratio", ""), "plan_ratio", notes),
         "notes": "\n".join(notes),
+        "typed": ind.typed_figures(cells),
     }
 
 
@@ -76,6 +77,7 @@ FIGURES = (
     "reported_same_period_ratio",
     "reported_plan_ratio",
     "source",
+    "typed",
 )
 
 
@@ -97,8 +99,8 @@ def report_indicators_sync(*, document: Document, revision: Revision) -> int:
         return 0
     source = IndicatorSource.objects.filter(report=report).first()
     if source is not None and source.digest == table.digest:
-        source.revision = revision
-        source.save(update_fields=["revision", "synced_at"])
+        source.revision, source.headers = revision, table.headers
+        source.save(update_fields=["revision", "headers", "synced_at"])
         return 0
     old = list(report.indicators.select_related("parent").order_by("position"))
     read_before = {indicator_key(row): row for row in old if row.table_cells is not None}
@@ -123,7 +125,8 @@ def report_indicators_sync(*, document: Document, revision: Revision) -> int:
         created.append(indicator)
     _restore_pulled(report, pulled, {indicator_key(row): row for row in created})
     IndicatorSource.objects.update_or_create(
-        report=report, defaults={"digest": table.digest, "revision": revision}
+        report=report,
+        defaults={"digest": table.digest, "revision": revision, "headers": table.headers},
     )
     return len(created)
 
@@ -192,8 +195,12 @@ def indicator_update(
     same_period: Decimal | None,
     reported_same_period_ratio: Decimal | None,
     reported_plan_ratio: Decimal | None,
+    typed: dict[str, str] | None = None,
 ) -> Indicator:
-    """Change the figures of one row of a report being drafted; an 'edit' event says which."""
+    """Change the figures of one row of a report being drafted; an 'edit' event says which.
+
+    ``typed``: the figures as typed in the form, by column, printed as typed.
+    """
     document = document_locked(indicator.report.document)
     _require_edit(document, actor)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
@@ -203,6 +210,7 @@ def indicator_update(
     indicator.same_period = same_period
     indicator.reported_same_period_ratio = reported_same_period_ratio
     indicator.reported_plan_ratio = reported_plan_ratio
+    indicator.typed = ind.typed_figures(typed or {})
     indicator.save()
     label = f"{indicator.code} {indicator.name}".strip()
     _event(document, actor, _("Sửa số liệu chỉ tiêu: %(name)s") % {"name": label})
@@ -297,6 +305,7 @@ def report_indicators_pull(*, document: Document, actor) -> int:
             row.plan_high = group.plan.high if group.plan else None
             row.estimate, row.same_period = group.estimate, group.same_period
             row.reported_same_period_ratio = row.reported_plan_ratio = None
+            row.typed = {}
             row.save()
             written += 1
             continue
@@ -318,6 +327,7 @@ def report_indicators_pull(*, document: Document, actor) -> int:
                 same_period=item.indicator.same_period,
                 reported_same_period_ratio=item.indicator.reported_same_period_ratio,
                 reported_plan_ratio=item.indicator.reported_plan_ratio,
+                typed=item.indicator.typed,
                 source=item.source[:1000],
                 source_report=item.document,
             )

@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from guidance import indicators as ind
 from guidance.forms import IndicatorForm
 from guidance.selectors import (
     district_reports,
     indicator_lines,
     indicator_of,
-    plan_of,
+    line_for,
     pulled_groups,
     report_for_user,
 )
@@ -23,17 +22,16 @@ from portal.rules import ACTIONS
 
 
 def _initial(indicator) -> dict[str, str]:
-    ratio = {"places": 2}
+    """The row's figures as the author typed them."""
+    line = line_for(indicator)
     return {
-        "plan": ind.format_figure(plan_of(indicator)),
-        "estimate": ind.format_number(indicator.estimate),
-        "same_period": ind.format_number(indicator.same_period),
-        "reported_same_period_ratio": ind.format_number(
-            indicator.reported_same_period_ratio, **ratio
-        )
+        "plan": line.plan_text,
+        "estimate": line.estimate_text,
+        "same_period": line.same_period_text,
+        "reported_same_period_ratio": line.same_period_check.printed
         if indicator.reported_same_period_ratio is not None
         else "",
-        "reported_plan_ratio": ind.format_number(indicator.reported_plan_ratio, **ratio)
+        "reported_plan_ratio": line.plan_check.printed
         if indicator.reported_plan_ratio is not None
         else "",
     }
@@ -62,7 +60,9 @@ def indicator_edit(request, pk: int, row: int):
     form = IndicatorForm(request.POST or None, initial=_initial(indicator))
     if request.method == "POST" and form.is_valid():
         try:
-            indicator_update(indicator=indicator, actor=request.user, **form.cleaned_data)
+            indicator_update(
+                indicator=indicator, actor=request.user, typed=form.typed(), **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

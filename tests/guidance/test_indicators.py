@@ -209,6 +209,47 @@ def test_a_typed_ratio_within_rounding_is_not_flagged():
     assert not check.flagged
 
 
+@pytest.mark.parametrize(
+    ("typed", "flagged"),
+    [
+        ("21,26", False),  # 21,2580… rounded
+        ("21,25", False),  # truncated
+        ("21,3", False),  # rounded to the one decimal typed
+        ("21,2", False),  # truncated to the one decimal typed
+        ("21", False),
+        ("21,24", True),  # neither
+        ("21,27", True),
+        ("22", True),
+    ],
+)
+def test_a_typed_ratio_agrees_when_rounded_or_truncated_at_its_own_precision(typed, flagged):
+    check = ind.plan_ratio(
+        Decimal("6.59"), ind.Figure(Decimal("31")), ind.parse_number(typed), typed=typed
+    )
+    assert check.flagged is flagged
+    assert check.printed == typed  # printed as typed, agreeing or not
+    assert check.display == "21,26"  # the computed check
+
+
+def test_a_ratio_left_blank_prints_the_computed_one():
+    check = ind.plan_ratio(Decimal("6.59"), ind.Figure(Decimal("31")), None)
+    assert check.printed == "21,26"
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "printed"),
+    [
+        ("8.132,00", Decimal("8132"), "8.132,00"),
+        ("8.132,00", Decimal("8500"), "8.500"),  # edited since: the stored figure
+        ("12,7 - 13", ind.Figure(Decimal("12.7"), Decimal("13")), "12,7 - 13"),
+        ("", Decimal("1387.1"), "1.387,1"),
+        ("abc", Decimal("5"), "5"),
+    ],
+)
+def test_figures_print_as_typed_while_they_read_as_the_stored_value(typed, value, printed):
+    assert ind.as_typed(typed, value) == printed
+
+
 def test_a_typed_ratio_that_disagrees_is_flagged_with_a_vietnamese_note():
     check = ind.plan_ratio(
         Decimal("24042.91"), ind.Figure(Decimal("116442.134")), reported=Decimal("20.67")
@@ -418,6 +459,29 @@ def test_list_page_shows_computed_ratios_and_flags(client, users, orgs):
     assert 'class="level-0 flagged"' in content
 
 
+def test_list_page_shows_the_typed_ratio_with_the_computed_one_as_a_check(client, users, orgs):
+    rows = (("5", "Kim ngạch xuất khẩu", "Tỷ USD", "31", "6,59", "102,51", "21,25"),)
+    document = make_report(users, orgs, rows=rows)
+    client.force_login(users["doson.editor"])
+    content = client.get(reverse("guidance:indicator_list", args=[document.pk])).content.decode()
+    assert "21,25" in content and "tính: 21,26" in content
+    assert "flagged" not in content  # truncation is no disagreement
+    assert Indicator.objects.get(report_id=document.pk).reported_plan_ratio == Decimal("21.25")
+
+
+def test_a_row_edited_on_its_page_prints_as_typed_there(client, users, orgs):
+    document = make_report(users, orgs)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    client.force_login(users["doson.editor"])
+    url = reverse("guidance:indicator_edit", args=[document.pk, row.pk])
+    data = {"plan": "1.000,0", "estimate": "250,50", "same_period": "",
+            "reported_same_period_ratio": "", "reported_plan_ratio": "25,0"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert client.get(url).context["form"].initial["estimate"] == "250,50"
+    printed = print_data_for(document).indicators[0]
+    assert (printed.plan, printed.estimate, printed.plan_ratio) == ("1.000,0", "250,50", "25,0")
+
+
 def test_editing_a_row_saves_exact_figures_and_writes_an_event(client, users, orgs):
     document = make_report(users, orgs)
     row = Indicator.objects.get(report_id=document.pk, code="1")
@@ -611,10 +675,23 @@ def appendix_text(pdf: bytes, tmp_path) -> str:
     return text[text.index("PHỤ LỤC") :]
 
 
-def test_appendix_headers_keep_the_roman_quarter_in_capitals(users, orgs):
+def test_appendix_headers_are_printed_as_typed(users, orgs):
     from guidance.selectors import indicator_headers
 
     document = make_report(users, orgs, quarter=2)
+    assert indicator_headers(document) == list(HEADERS)
+    word = docx.Document(io.BytesIO(render_docx(print_data_for(document))))
+    cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
+    assert "Ước TH quý I/2023 so với KH 2023 (%)" in cells
+
+
+def test_written_appendix_headers_keep_the_roman_quarter_in_capitals(users, orgs):
+    """A table without typed titles (made by pulling the districts) gets written ones."""
+    from guidance.models import IndicatorSource
+    from guidance.selectors import indicator_headers
+
+    document = make_report(users, orgs, quarter=2)
+    IndicatorSource.objects.filter(report_id=document.pk).update(headers={})
     headers = indicator_headers(document)
     assert headers[4:] == [
         "Ước thực hiện quý II/2023",
@@ -634,16 +711,16 @@ def test_report_pdf_prints_the_indicator_table_from_the_data(seed_report, users,
         indicator=budget,
         actor=users["doson.editor"],
         plan=ind.Figure(Decimal("116442.134")),
-        estimate=Decimal("25000"),  # 25.000 / 116.442,134 = 21,47 %; the body still says 20,65
+        estimate=Decimal("25000"),  # 25.000 / 116.442,134 = 21,47 %, left blank: computed
         same_period=None,
         reported_same_period_ratio=Decimal("90.54"),
-        reported_plan_ratio=Decimal("20.65"),
+        reported_plan_ratio=None,
     )
     text = appendix_text(render_pdf(print_data_for(seed_report)), tmp_path)
     assert "21,47" in text
     assert "25.000" in text
     assert "24.042,91" not in text
-    for expected in ("116.442,134", "19,13", "23,25 - 18,60", "14.435", "25,19", "12,7 - 13"):
+    for expected in ("116.442,134", "19,13", "23,25", "14.435", "25,19", "12,7 - 13"):
         assert expected in text
     for name in ("Kim ngạch xuất khẩu", "Thu nội địa", "Số lao động được giải quyết việc làm"):
         assert name in text
@@ -655,8 +732,15 @@ def test_seed_pdf_shows_20_65_in_the_appendix(seed_report, tmp_path):
     text = appendix_text(render_pdf(print_data_for(seed_report)), tmp_path)
     assert "20,65" in text
     assert "Tổng thu ngân sách trên địa bàn" in text
-    # The computed ratio of row 5 (6,59 / 31 = 21,258…) replaces the typed 21,25.
-    assert "21,26" in text
+    # Row 5 prints its ratio as typed (6,59 / 31 = 21,258…, truncated to 21,25), row 7 its
+    # ratio against the plan's lower end as typed, row 3's sub-row its estimate as typed.
+    row5 = next(line for line in text.splitlines() if "Kim ngạch xuất khẩu" in line)
+    assert row5.split()[-1] == "21,25"
+    row7 = next(line for line in text.splitlines() if "Thu hút vốn đầu tư" in line)
+    assert row7.split()[-1] == "23,25"
+    assert "18,60" not in text and "21,26" not in text
+    assert "8.132,00" in text
+    assert "U' TH Quý" in text and "KH 2023 (%)" in text  # column titles as typed
 
 
 def many_rows(count: int) -> list[IndicatorRow]:
@@ -704,6 +788,7 @@ def test_report_docx_prints_the_same_table(seed_report):
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert len(rows) == 17  # the header and 16 rows
     assert rows[0][3] == "Kế hoạch năm 2023"
+    assert rows[0][4] == "U' TH Quý I/ 2023"  # the column titles as typed
     budget = next(row for row in rows if row[0] == "3")
     assert budget[1:] == [
         "Tổng thu ngân sách trên địa bàn, trong đó:",
@@ -713,7 +798,8 @@ def test_report_docx_prints_the_same_table(seed_report):
         "90,54",
         "20,65",
     ]
-    assert next(row for row in rows if row[0] == "7")[6] == "23,25 - 18,60"
+    assert next(row for row in rows if row[0] == "7")[6] == "23,25"  # as typed
+    assert next(row for row in rows if row[0] == "5")[6] == "21,25"
     header = table.rows[0]._tr
     assert header.trPr is not None and header.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert table.rows[8].cells[6].paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
@@ -745,3 +831,19 @@ def test_published_report_files_carry_the_indicator_table(users, orgs):
     revision = document.approved_revision
     table = indicator_table(revision.rendered_files.get(format="docx").file.read())
     assert [c.text for c in table.rows[1].cells][6] == "25,05"
+
+
+def test_the_migration_keeps_the_typed_figures_of_rows_read_before_it(users, orgs):
+    import importlib
+
+    from django.apps import apps
+
+    module = importlib.import_module("guidance.migrations.0004_indicator_typed_figures")
+    assert module._TYPED_COLUMNS == ind.TYPED_COLUMNS  # the frozen copy, as the rule is today
+    document = make_report(users, orgs)
+    Indicator.objects.filter(report_id=document.pk).update(typed={})
+    module._typed_from_cells(apps, None)
+    row = Indicator.objects.get(report_id=document.pk, code="1")
+    assert row.typed == {
+        "plan": "1.000", "estimate": "250,5", "same_period_ratio": "95,00", "plan_ratio": "25,05"
+    }  # fmt: skip
