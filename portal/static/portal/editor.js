@@ -1,4 +1,5 @@
-/* Authoring helpers beside CKEditor 5: outline, footnotes, autosave; outline of the reader view.
+/* Authoring helpers beside CKEditor 5: outline, footnotes (also pasted ones, with paste.js),
+ * autosave; outline of the reader view.
  *
  * Footnotes are stored as <span class="footnote">text</span> at the call site; CKEditor keeps
  * them through General HTML Support (CKEDITOR_5_CONFIGS "htmlSupport" in settings).
@@ -192,6 +193,52 @@
     });
   }
 
+  /* ---- footnotes pasted from Word, LibreOffice or typed text (paste.js) --------------- */
+
+  function fill(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? String(values[name]) : whole;
+    });
+  }
+
+  function listed(items) {
+    return items.join("; ").replace(/\.$/, ""); // the message ends with its own full stop
+  }
+
+  function showPasteReport(status, report) {
+    var texts = status.dataset;
+    var parts = [];
+    if (report.converted) {
+      var done = report.source === "typed" ? texts.doneTyped : texts.done;
+      var source = report.source === "word" ? "Word" : "LibreOffice";
+      parts.push(fill(done, { count: report.converted, source: source }));
+    }
+    if (report.missing.length) {
+      parts.push(fill(texts.missing, { count: report.missing.length, list: listed(report.missing) }));
+    }
+    if (report.unplaced.length) {
+      parts.push(fill(texts.unplaced, { count: report.unplaced.length, list: listed(report.unplaced) }));
+    }
+    var lost = report.missing.length + report.unplaced.length;
+    status.textContent = parts.join(" ");
+    status.className = "paste-report " + (lost ? "warning" : "ok");
+    status.hidden = !parts.length;
+  }
+
+  /* Runs after Paste from Office (priority "high") has cleaned Word's markup and before the
+   * content is read into the editor (priority "low"): the documented place to change what
+   * is pasted is the inputTransformation event's content. */
+  function setUpPastedFootnotes(editor, status) {
+    if (!window.portalPaste || !editor.plugins.has("ClipboardPipeline")) return;
+    editor.plugins.get("ClipboardPipeline").on("inputTransformation", function (event, data) {
+      if (data.sourceEditorId) return; // copied from an editor: its footnotes are already ours
+      var processor = editor.data.htmlProcessor;
+      var result = window.portalPaste.convertFootnotes(processor.toData(data.content));
+      if (result.report.source) data.content = processor.toView(result.html);
+      showPasteReport(status, result.report);
+    });
+  }
+
   /* ---- autosave and no lost edits -------------------------------------------------- */
 
   function setUpAutosave(form) {
@@ -307,6 +354,8 @@
       }
       var button = document.getElementById("insert-footnote");
       if (button) setUpFootnotes(editor, button);
+      var pasteReport = document.getElementById("paste-report");
+      if (pasteReport) setUpPastedFootnotes(editor, pasteReport);
       document.documentElement.dataset.editorReady = "1";
     });
   }
