@@ -176,6 +176,11 @@ def test_convert_footnotes_on_its_own(browser, live_server, draft):
     assert rewritten["html"] == '<p>Câu<span class="footnote">Nội dung chú thích.</span> tiếp.</p>'
     assert rewritten["report"]["converted"] == 1
 
+    # A rewritten call whose note is missing stays visible as its number.
+    lone = convert('<p>Câu<sup class="footnote"><a id="ref-ftn4" href="#ftn4"></a></sup>.</p>')
+    assert lone["html"] == "<p>Câu<sup>4</sup>.</p>"
+    assert lone["report"]["missing"] == ["4 (sau «Câu»)"]
+
     # A LibreOffice note in several paragraphs becomes one footnote.
     office = convert(
         '<p>Đoạn<a class="sdfootnoteanc" href="#sdfootnote1sym"><sup>1</sup></a> tiếp.</p>'

@@ -147,7 +147,16 @@
       report.source = report.source || (call.word ? "word" : "libreoffice");
       var text = texts[call.key];
       if (text === undefined || !text) {
-        var label = squash(call.link.textContent) || "[" + call.key.replace(/\D+/, "") + "]";
+        var label = squash(call.link.textContent);
+        if (!label) {
+          // Paste from Office leaves an empty link, which the editor would drop: the call
+          // stays visible as its number.
+          label = call.key.replace(/\D+/, "");
+          var sup = doc.createElement("sup");
+          sup.textContent = label;
+          callElement(call.link).replaceWith(sup);
+          call.link = sup;
+        }
         report.missing.push(noteLabel(label, call.link));
         return;
       }
