@@ -639,8 +639,9 @@ def test_propaganda_queries_do_not_grow_with_citations(
 ):
     _many_citations(users, orgs, count)
     client.force_login(users["doson.editor"])
-    # user, memberships, citations, issuers of the filter, issuing bodies of the cited
-    with django_assert_max_num_queries(5):
+    # session (in the database, shared by every process), user, memberships, citations,
+    # issuers of the filter, issuing bodies of the cited
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("portal:propaganda"), {"start": "2000-01"})
     assert response.content.decode().count('class="doc-row cited-row"') == count
 
