@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from portal.importing.blocks import ImportRefused, Unreadable
+from portal.importing.blocks import NOT_READABLE, ImportRefused, Unreadable
+from portal.importing.legacy import (
+    converted_note,
+    decode_legacy_bytes,
+    docx_to_unicode,
+    text_to_unicode,
+)
 from portal.importing.read_docx import check_docx, is_docx, read_docx
 from portal.importing.read_text import decode_text, read_text
 from portal.importing.structure import ImportResult, OutlineItem, fallback, structure_document
@@ -19,6 +25,7 @@ __all__ = [
     "ImportResult",
     "OutlineItem",
     "decode_text",
+    "decode_upload",
     "detect_format",
     "import_docx",
     "import_text",
@@ -37,24 +44,41 @@ def import_text(
     """Import one document's plain text; never raises.
 
     ``layout_repairs`` joins paragraphs cut by page breaks and dash lines cut from a footnote,
-    flaws of plain-text exports.
+    flaws of plain-text exports. Text in TCVN3 or VNI is converted first, and everything is
+    read in Unicode NFC.
     """
     try:
+        text, notes = text_to_unicode(text if isinstance(text, str) else str(text or ""))
         source = read_text(text, layout_repairs=layout_repairs)
     except Exception as exc:  # noqa: BLE001 - the import must never raise
         return fallback([], exc)
-    return structure_document(source, kind, type_name=type_name, monthly=monthly)
+    return _with_notes(
+        structure_document(source, kind, type_name=type_name, monthly=monthly), notes
+    )
 
 
 def import_docx(
     data: bytes, kind: str, *, type_name: str | None = None, monthly: bool = False
 ) -> ImportResult:
-    """Import one .docx; never raises (a file that cannot be read gives a report note)."""
+    """Import one .docx; never raises (a file that cannot be read gives a report note).
+
+    Runs in legacy fonts (.VnTime, VNI-Times) are converted and every text is made NFC before
+    the reader looks for anything (a TCVN3 "ạ" is the character "¹").
+    """
+    data, notes = docx_to_unicode(data)
     try:
         source = read_docx(data)
     except Unreadable as exc:
         return ImportResult(report=exc.notes)
-    return structure_document(source, kind, type_name=type_name, monthly=monthly)
+    return _with_notes(
+        structure_document(source, kind, type_name=type_name, monthly=monthly), notes
+    )
+
+
+def _with_notes(result: ImportResult, notes: list[str]) -> ImportResult:
+    """The result with the encoding notes at the top of its report."""
+    result.report[:0] = notes
+    return result
 
 
 def import_upload(
@@ -67,7 +91,9 @@ def import_upload(
     source = detect_format(data)
     if source == "docx":
         return import_docx(data, kind, type_name=type_name, monthly=monthly), source
-    return import_text(decode_text(data), kind, type_name=type_name, monthly=monthly), source
+    text, notes = decode_upload(data)
+    result = import_text(text, kind, type_name=type_name, monthly=monthly)
+    return _with_notes(result, notes), source
 
 
 def detect_format(data: bytes) -> str:
@@ -86,5 +112,21 @@ def detect_format(data: bytes) -> str:
         raise ImportRefused(
             gettext_noop("Tệp PDF không nhập được. Hãy dùng tệp Word .docx hoặc .txt (UTF-8).")
         )
-    decode_text(data)
+    decode_upload(data)
     return "text"
+
+
+def decode_upload(data: bytes) -> tuple[str, list[str]]:
+    """The text of an uploaded text file: UTF-8, or an old 8-bit Vietnamese encoding (TCVN3,
+    VNI, Windows-1258) when it reads as Vietnamese; with a report line saying which."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data:
+            raise ImportRefused(NOT_READABLE) from exc
+        legacy_text = decode_legacy_bytes(data)
+        if legacy_text is None:
+            raise ImportRefused(NOT_READABLE) from exc
+        text, encoding = legacy_text
+        return text, [converted_note(encoding, "tệp văn bản theo bảng mã cũ")]
+    return decode_text(data), []

@@ -15,6 +15,8 @@ from portal.importing.structure import structure_document
 
 PACKAGE = Path(__file__).resolve().parents[2] / "portal" / "importing"
 READERS = ("read_text", "read_docx")
+# What runs on the file before a reader sees it (old encodings, NFC).
+BEFORE_READING = ("legacy",)
 FORBIDDEN = ("bulletins", "guidance", "portal.kinds", "portal.views", "portal.urls")
 
 
@@ -44,11 +46,12 @@ def stages_imported(module: str) -> set[str]:
 
 def test_every_module_of_the_package_is_checked():
     modules = {path.stem for path in PACKAGE.glob("*.py")}
-    assert modules == {"__init__", "blocks", *READERS, "structure"}
+    assert modules == {"__init__", "blocks", *READERS, "structure", *BEFORE_READING}
 
 
-def test_blocks_import_no_other_stage():
-    assert stages_imported("blocks") == set()
+@pytest.mark.parametrize("module", ["blocks", *BEFORE_READING])
+def test_blocks_and_what_runs_before_reading_import_no_other_stage(module):
+    assert stages_imported(module) == set()
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -61,10 +64,10 @@ def test_the_structurer_imports_only_the_blocks():
 
 
 def test_only_the_entry_points_know_readers_and_structurer():
-    assert stages_imported("__init__") == {"blocks", *READERS, "structure"}
+    assert stages_imported("__init__") == {"blocks", *READERS, "structure", *BEFORE_READING}
 
 
-@pytest.mark.parametrize("module", ["__init__", "blocks", *READERS, "structure"])
+@pytest.mark.parametrize("module", ["__init__", "blocks", *READERS, "structure", *BEFORE_READING])
 def test_no_module_imports_a_kind_or_a_view(module):
     imported = imports_of(module)
     for name in imported:
