@@ -128,15 +128,16 @@ class ApproveForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    """A .txt (UTF-8) or .docx file, imported into a new draft; the format is read from content."""
+    """A .docx, .doc, .rtf, .odt or .txt file, imported into a new draft; the format is read
+    from content."""
 
     kind = forms.ChoiceField(label=_("Loại văn bản"), choices=kind_choices)
     issuer = forms.ModelChoiceField(
         label=_("Đơn vị ban hành"), queryset=Organisation.objects.none(), empty_label=None
     )
     file = forms.FileField(
-        label=_("Tệp văn bản (.docx hoặc .txt UTF-8)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt,text/plain"}),
+        label=_("Tệp văn bản (.docx, .doc, .rtf, .odt hoặc .txt)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.doc,.rtf,.odt,.txt,text/plain"}),
     )
 
     def __init__(self, *args, issuers=None, **kwargs):

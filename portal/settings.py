@@ -208,6 +208,11 @@ IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
 IMAGE_QUOTA_PER_USER_MB = env_int("IMAGE_QUOTA_PER_USER_MB", 500)
 IMAGE_QUOTA_PER_DOCUMENT_MB = env_int("IMAGE_QUOTA_PER_DOCUMENT_MB", 50)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# .doc, .rtf and .odt are converted to .docx by LibreOffice (portal/importing/convert.py):
+# its program, the seconds and the megabytes of address space one conversion may take.
+SOFFICE_PATH = env_str("SOFFICE_PATH", "soffice")
+CONVERT_TIMEOUT_SECONDS = env_int("CONVERT_TIMEOUT_SECONDS", 60)
+CONVERT_MEMORY_MB = env_int("CONVERT_MEMORY_MB", 2048)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Toolbar, headings and General HTML Support rules come from the allow-list the sanitiser

@@ -27,6 +27,7 @@ from portal.exports import document_as_data
 from portal.filenames import download_name
 from portal.forms import ApproveForm, ImportForm, ReturnForm, form_class_for
 from portal.handoff import current_holders, handoff_message, person_name, waiting_with
+from portal.importing import ImportRefused
 from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
 from portal.models import Document, Membership, Organisation, RenderedFile, Revision
 from portal.reader_views import reader_home
@@ -603,12 +604,16 @@ def document_import_view(request):
         raise PermissionDenied(_("Chỉ chuyên viên của ban tuyên giáo được nhập văn bản."))
     form = ImportForm(request.POST or None, request.FILES or None, issuers=issuers)
     if request.method == "POST" and form.is_valid():
-        document, notes = document_import(
-            data=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-            issuer=form.cleaned_data["issuer"],
-            actor=request.user,
-        )
+        try:
+            document, notes = document_import(
+                data=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                issuer=form.cleaned_data["issuer"],
+                actor=request.user,
+            )
+        except ImportRefused as exc:  # an old format LibreOffice could not convert
+            form.add_error("file", _(str(exc)))
+            return render(request, "portal/import_form.html", {"form": form}, status=400)
         notice = _("Đã nhập văn bản; %(count)s điểm cần kiểm tra lại.") % {"count": len(notes)}
         messages.success(request, notice)
         return redirect("portal:document_detail", pk=document.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from portal.importing.blocks import NOT_READABLE, ImportRefused, Unreadable
+from portal.importing.convert import FORMAT_NAMES, old_format, to_docx
 from portal.importing.legacy import (
     converted_note,
     decode_legacy_bytes,
@@ -84,11 +85,17 @@ def _with_notes(result: ImportResult, notes: list[str]) -> ImportResult:
 def import_upload(
     data: bytes, kind: str, *, type_name: str | None = None, monthly: bool = False
 ) -> tuple[ImportResult, str]:
-    """Import an uploaded .txt or .docx; returns the result and the format found.
+    """Import an uploaded .txt, .docx, .doc, .rtf or .odt; returns the result and the format
+    found.
 
-    Raises ImportRefused (Vietnamese message) for bytes that are neither.
+    Raises ImportRefused (Vietnamese message) for bytes that are none of them, and for an old
+    format LibreOffice could not convert (missing, too slow, a damaged file).
     """
     source = detect_format(data)
+    if source in FORMAT_NAMES:
+        result = import_docx(to_docx(data, source), kind, type_name=type_name, monthly=monthly)
+        note = f"Đã chuyển {FORMAT_NAMES[source]} sang .docx bằng LibreOffice để nhập."
+        return _with_notes(result, [note]), source
     if source == "docx":
         return import_docx(data, kind, type_name=type_name, monthly=monthly), source
     text, notes = decode_upload(data)
@@ -97,7 +104,11 @@ def import_upload(
 
 
 def detect_format(data: bytes) -> str:
-    """'docx' or 'text', decided by content; raises ImportRefused for anything else."""
+    """'docx', 'doc', 'rtf', 'odt' or 'text', decided by content; raises ImportRefused for
+    anything else. An old format is converted by LibreOffice when imported."""
+    legacy_format = old_format(data)
+    if legacy_format:
+        return legacy_format
     if is_docx(data):
         check_docx(data)
         return "docx"

@@ -44,7 +44,13 @@ def _fallback_title(kind: str, result: ImportResult) -> str:
     return (lines or ["(không có tiêu đề)"])[0][:500]
 
 
-_SOURCES = {"text": "văn bản thuần", "docx": "tệp Word (.docx)"}
+_SOURCES = {
+    "text": "văn bản thuần",
+    "docx": "tệp Word (.docx)",
+    "doc": "tệp Word 97-2003 (.doc)",
+    "rtf": "tệp RTF (.rtf)",
+    "odt": "tệp OpenDocument (.odt)",
+}
 
 
 _FIELD_LABELS = {
