@@ -120,7 +120,7 @@ def build(
     return doc
 
 
-def _layout(writer: str, **options) -> Layout:
+def layout_of(writer: str, **options) -> Layout:
     extras = frozenset(options.pop("extras", ()))
     return Layout(writer=writer, extras=extras, **options)
 
@@ -131,111 +131,116 @@ def specs() -> list[Doc]:
     all_extras = ("date", "page", "link", "tracked", "comment", "image")
     rows = [
         # python-docx, the way Word users lay out a page by hand
-        ("wd-bulletin-table-sup", "bulletin", _layout(docx, notes="sup"), {}),
+        ("wd-bulletin-table-sup", "bulletin", layout_of(docx, notes="sup"), {}),
         (
             "wd-bulletin-tabs-raised",
             "bulletin",
-            _layout(docx, header="tabs", closing="tabs", notes="raised"),
+            layout_of(docx, header="tabs", closing="tabs", notes="raised"),
             {},
         ),
         (
             "wd-guidance-signer-bold",
             "guidance",
-            _layout(docx, header="tabs", closing="paras", signer_format="b", notes="sup"),
+            layout_of(docx, header="tabs", closing="paras", signer_format="b", notes="sup"),
             {},
         ),
         (
             "wd-guidance-signer-italic",
             "guidance",
-            _layout(docx, closing="paras", signer_format="i", notes="sup"),
+            layout_of(docx, closing="paras", signer_format="i", notes="sup"),
             {},
         ),
         (
             "wd-guidance-signer-underlined",
             "guidance",
-            _layout(docx, closing="paras", signer_format="u", notes="raised"),
+            layout_of(docx, closing="paras", signer_format="u", notes="raised"),
             {},
         ),
-        ("wd-report-appendix", "report", _layout(docx, notes="sup"), {"appendix": True}),
+        ("wd-report-appendix", "report", layout_of(docx, notes="sup"), {"appendix": True}),
         (
             "wd-report-appendix-tabs",
             "report",
-            _layout(docx, header="tabs", closing="tabs", notes="raised"),
+            layout_of(docx, header="tabs", closing="tabs", notes="raised"),
             {"appendix": True},
         ),
-        ("wd-plan-spans", "plan", _layout(docx, notes="sup"), {"table": True}),
-        ("wd-fields", "guidance", _layout(docx, notes="sup", extras=("date", "page")), {}),
-        ("wd-hyperlink", "bulletin", _layout(docx, notes="sup", extras=("link",)), {}),
-        ("wd-tracked", "guidance", _layout(docx, notes="sup", extras=("tracked",)), {}),
-        ("wd-comment", "report", _layout(docx, notes="sup", extras=("comment",)), {}),
-        ("wd-image", "bulletin", _layout(docx, notes="sup", extras=("image",)), {}),
+        ("wd-plan-spans", "plan", layout_of(docx, notes="sup"), {"table": True}),
+        ("wd-fields", "guidance", layout_of(docx, notes="sup", extras=("date", "page")), {}),
+        ("wd-hyperlink", "bulletin", layout_of(docx, notes="sup", extras=("link",)), {}),
+        ("wd-tracked", "guidance", layout_of(docx, notes="sup", extras=("tracked",)), {}),
+        ("wd-comment", "report", layout_of(docx, notes="sup", extras=("comment",)), {}),
+        ("wd-image", "bulletin", layout_of(docx, notes="sup", extras=("image",)), {}),
         (
             "wd-everything",
             "plan",
-            _layout(docx, notes="raised", extras=all_extras),
+            layout_of(docx, notes="raised", extras=all_extras),
             {"table": True, "appendix": True},
         ),
-        ("wd-nfd-guidance", "guidance", _layout(docx, notes="sup", extras=("nfd",)), {}),
+        ("wd-nfd-guidance", "guidance", layout_of(docx, notes="sup", extras=("nfd",)), {}),
         (
             "wd-nfd-report",
             "report",
-            _layout(docx, header="tabs", notes="sup", extras=("nfd",)),
+            layout_of(docx, header="tabs", notes="sup", extras=("nfd",)),
             {"appendix": True},
         ),
-        ("wd-tcvn3-guidance", "guidance", _layout(docx, notes="sup", extras=("tcvn3",)), {}),
+        ("wd-tcvn3-guidance", "guidance", layout_of(docx, notes="sup", extras=("tcvn3",)), {}),
         (
             "wd-tcvn3-bulletin",
             "bulletin",
-            _layout(docx, header="tabs", closing="tabs", notes="sup", extras=("tcvn3",)),
+            layout_of(docx, header="tabs", closing="tabs", notes="sup", extras=("tcvn3",)),
             {},
         ),
-        ("wd-vni-guidance", "guidance", _layout(docx, notes="sup", extras=("vni",)), {}),
+        ("wd-vni-guidance", "guidance", layout_of(docx, notes="sup", extras=("vni",)), {}),
         (
             "wd-vni-report",
             "report",
-            _layout(docx, notes="sup", extras=("vni",)),
+            layout_of(docx, notes="sup", extras=("vni",)),
             {"appendix": True},
         ),
         # LibreOffice, from Flat ODT: real footnotes and endnotes, lists, text boxes
-        ("lo-bulletin-footnotes", "bulletin", _layout(lo), {}),
+        ("lo-bulletin-footnotes", "bulletin", layout_of(lo), {}),
         (
             "lo-guidance-endnotes",
             "guidance",
-            _layout(lo, header="tabs", closing="paras", notes="endnote"),
+            layout_of(lo, header="tabs", closing="paras", notes="endnote"),
             {},
         ),
-        ("lo-report-landscape-appendix", "report", _layout(lo), {"appendix": True}),
-        ("lo-textboxes", "guidance", _layout(lo, header="textbox", closing="textbox"), {}),
-        ("lo-auto-numbering", "guidance", _layout(lo, numbering="auto"), {}),
-        ("lo-auto-numbering-report", "report", _layout(lo, numbering="auto"), {"appendix": True}),
-        ("lo-raised-calls", "bulletin", _layout(lo, notes="raised"), {}),
-        ("lo-superscript-calls", "guidance", _layout(lo, notes="sup", closing="paras"), {}),
+        ("lo-report-landscape-appendix", "report", layout_of(lo), {"appendix": True}),
+        ("lo-textboxes", "guidance", layout_of(lo, header="textbox", closing="textbox"), {}),
+        ("lo-auto-numbering", "guidance", layout_of(lo, numbering="auto"), {}),
+        ("lo-auto-numbering-report", "report", layout_of(lo, numbering="auto"), {"appendix": True}),
+        ("lo-raised-calls", "bulletin", layout_of(lo, notes="raised"), {}),
+        ("lo-superscript-calls", "guidance", layout_of(lo, notes="sup", closing="paras"), {}),
         (
             "lo-everything",
             "plan",
-            _layout(lo, extras=all_extras),
+            layout_of(lo, extras=all_extras),
             {"table": True, "appendix": True},
         ),
-        ("lo-plan-spans", "plan", _layout(lo, closing="paras", signer_format="u"), {"table": True}),
-        ("lo-nfd", "bulletin", _layout(lo, extras=("nfd",)), {}),
-        ("lo-tcvn3", "guidance", _layout(lo, extras=("tcvn3",)), {}),
-        ("lo-vni", "bulletin", _layout(lo, extras=("vni",)), {}),
+        (
+            "lo-plan-spans",
+            "plan",
+            layout_of(lo, closing="paras", signer_format="u"),
+            {"table": True},
+        ),
+        ("lo-nfd", "bulletin", layout_of(lo, extras=("nfd",)), {}),
+        ("lo-tcvn3", "guidance", layout_of(lo, extras=("tcvn3",)), {}),
+        ("lo-vni", "bulletin", layout_of(lo, extras=("vni",)), {}),
         # HTML saved from a web page and opened in LibreOffice: <sup> calls become raised text
-        ("web-bulletin", "bulletin", _layout(html, notes="raised"), {}),
-        ("web-report-appendix", "report", _layout(html, notes="raised"), {"appendix": True}),
-        ("web-plan", "plan", _layout(html, notes="raised"), {"table": True}),
+        ("web-bulletin", "bulletin", layout_of(html, notes="raised"), {}),
+        ("web-report-appendix", "report", layout_of(html, notes="raised"), {"appendix": True}),
+        ("web-plan", "plan", layout_of(html, notes="raised"), {"table": True}),
         # The office's archive: Word 97-2003, RTF and OpenDocument copies
-        ("archive-guidance", "guidance", _layout(lo, convert="doc"), {}),
+        ("archive-guidance", "guidance", layout_of(lo, convert="doc"), {}),
         (
             "archive-report",
             "report",
-            _layout(lo, notes="endnote", convert="doc"),
+            layout_of(lo, notes="endnote", convert="doc"),
             {"appendix": True},
         ),
-        ("archive-bulletin", "bulletin", _layout(lo, closing="paras", convert="rtf"), {}),
-        ("archive-plan", "plan", _layout(lo, convert="rtf"), {"table": True}),
-        ("archive-guidance-odt", "guidance", _layout(lo, numbering="auto", convert="odt"), {}),
-        ("archive-tcvn3-doc", "report", _layout(lo, extras=("tcvn3",), convert="doc"), {}),
+        ("archive-bulletin", "bulletin", layout_of(lo, closing="paras", convert="rtf"), {}),
+        ("archive-plan", "plan", layout_of(lo, convert="rtf"), {"table": True}),
+        ("archive-guidance-odt", "guidance", layout_of(lo, numbering="auto", convert="odt"), {}),
+        ("archive-tcvn3-doc", "report", layout_of(lo, extras=("tcvn3",), convert="doc"), {}),
     ]
     return [
         build(index, name, family, layout, **options)
@@ -284,7 +289,7 @@ DAMAGED = [
 
 def damaged_files() -> list[CorpusFile]:
     """Files an office may upload by mistake: empty, cut off, broken inside, not Word."""
-    good = write_docx(build(0, "ok", "guidance", _layout("docx", notes="sup")))
+    good = write_docx(build(0, "ok", "guidance", layout_of("docx", notes="sup")))
     broken = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
         for entry in source.infolist():
@@ -305,7 +310,7 @@ def damaged_files() -> list[CorpusFile]:
             [],
             [],
             Closing([], "", "", ""),
-            _layout("docx"),
+            layout_of("docx"),
         )
     )
     empty_truth = Truth([], [], [], "", "", "", [], damaged=True)
