@@ -158,6 +158,48 @@ def _set_lang(rPr) -> None:
     _insert_ordered(rPr, lang, _RPR_ORDER)
 
 
+def _frame(paragraph, *, x_align: str) -> None:
+    """Take a header paragraph out of the flow: a frame in the top margin, aligned across
+    the text width, its line centred 10 mm from the top, where the PDF's page number is."""
+    frame = _element(
+        "w:framePr",
+        wrap="around",
+        vAnchor="page",
+        hAnchor="margin",
+        xAlign=x_align,
+        y=str(_twips(HEADER_DISTANCE) - _twips(BODY_LINE) // 2),
+        hRule="exact",
+        h=str(_twips(BODY_LINE)),
+    )
+    _insert_ordered(paragraph._p.get_or_add_pPr(), frame, _PPR_ORDER)
+
+
+def _flat_paragraph(paragraph) -> None:
+    """An empty paragraph 1 pt high: the whole flow of a header whose content is framed."""
+    pf = paragraph.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(1)
+    pf.space_before = pf.space_after = Pt(0)
+    rPr = paragraph._p.get_or_add_pPr()
+    size = _element("w:rPr")
+    size.append(_element("w:sz", val="2"))
+    _insert_ordered(rPr, size, _PPR_ORDER)
+
+
+def _keep_with_next(element) -> None:
+    """Keep a paragraph, or every paragraph of a table row or table, with what follows."""
+    if element is None:
+        return
+    if element.tag == qn("w:tbl"):
+        rows = element.findall(qn("w:tr"))
+        element = rows[-1] if rows else None
+    if element is None or element.tag not in (qn("w:p"), qn("w:tr")):
+        return
+    paragraphs = [element] if element.tag == qn("w:p") else element.iter(qn("w:p"))
+    for p in paragraphs:
+        _insert_ordered(p.get_or_add_pPr(), _element("w:keepNext"), _PPR_ORDER)
+
+
 def _twips(length: Length) -> int:
     return int(round(length.twips))
 
@@ -598,6 +640,14 @@ class _DocxWriter:
         section.gutter = Mm(0)
 
     def _setup_page(self) -> None:
+        """Page numbers from page 2 and the draft mark, both in the top margin.
+
+        Each sits in a frame placed on the page, out of the header's flow, and the header's
+        flow is one paragraph 1 pt high: LibreOffice starts the text below the header's
+        content plus the space between the header and the top margin, so a header line of
+        its own would push page 1 about 20 pt lower than the PDF's (Word starts it at the
+        top margin either way).
+        """
         section = self.doc.sections[0]
         self._page(section)
         section.different_first_page_header_footer = True
@@ -607,6 +657,8 @@ class _DocxWriter:
         paragraph.style = self.styles["Header"]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._page_field(paragraph)
+        _frame(paragraph, x_align="center")
+        _flat_paragraph(header.add_paragraph())
         first = section.first_page_header
         first.is_linked_to_previous = False
         paragraph = first.paragraphs[0]
@@ -619,6 +671,10 @@ class _DocxWriter:
             rPr = run._r.get_or_add_rPr()
             border = _element("w:bdr", val="single", sz="8", space="2", color="000000")
             _insert_ordered(rPr, border, _RPR_ORDER)
+            _frame(paragraph, x_align="right")
+            _flat_paragraph(first.add_paragraph())
+        else:
+            _flat_paragraph(paragraph)
 
     @staticmethod
     def _page_field(paragraph) -> None:
@@ -706,6 +762,9 @@ class _DocxWriter:
 
     def _header(self) -> None:
         data = self.data
+        # LibreOffice lowers a table that opens the document by about a line; after a
+        # paragraph 1 pt high it starts at the top margin, as in Word and the PDF.
+        _flat_paragraph(self.sink.add_paragraph(style=self.styles["Normal"]))
         table, widths = self._plain_table((44, 56))
         widths = _header_widths(data, sum(widths))
         center = WD_ALIGN_PARAGRAPH.CENTER
@@ -777,13 +836,21 @@ class _DocxWriter:
         self._paragraph(doc, "-----", align=center, size=Pt(14), line=Pt(18), after=Mm(4))
 
     def _closing(self) -> None:
-        """Recipients and signature; before an appendix, else after the body."""
+        """Recipients and signature; before an appendix, else after the body.
+
+        The last paragraph (or table row) of the text is kept with it, so that the closing
+        never stands alone on a page, as the PDF does.
+        """
         self.closing_done = True
         data = self.data
         if not (data.recipients or data.authority_line or data.signer_title or data.signer_name):
             self._paragraph(self.sink, "", line=Pt(1), style=self.styles["Normal"])
             return
-        self._paragraph(self.sink, "", line=Length(Mm(8) - PARA_AFTER), style=self.styles["Normal"])
+        _keep_with_next(self.doc.element.body.sectPr.getprevious())
+        spacer = self._paragraph(
+            self.sink, "", line=Length(Mm(8) - PARA_AFTER), style=self.styles["Normal"]
+        )
+        spacer.paragraph_format.keep_with_next = True  # never alone on a page: see above
         table, widths = self._plain_table((45, 55))
         row = table.add_row()
         _row_flags(row)
@@ -1055,6 +1122,12 @@ class _DocxWriter:
         _set_column_widths(table, widths)
         for index, (_, header) in enumerate(rows[:n_rows]):
             _row_flags(table.rows[index], header=header)
+        body_rows = [i for i, (_, header) in enumerate(rows[:n_rows]) if not header]
+        if len(body_rows) >= 3:
+            # Never one row alone on a page (the header row repeats above the others): the
+            # first row stays with the second, the last with the one before it.
+            for index in (body_rows[0], body_rows[-2]):
+                _keep_with_next(table.rows[index]._tr)
         for cell in placed:
             if cell.rowspan > 1 or cell.colspan > 1:
                 table.cell(cell.row, cell.col).merge(

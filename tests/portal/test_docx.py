@@ -1,5 +1,6 @@
 """DOCX output of the four seed documents, read back with python-docx and through LibreOffice."""
 
+import functools
 import html
 import io
 import re
@@ -25,6 +26,7 @@ from portal.rendering.common import number_line, vietnamese_date_line
 from portal.rendering.data import PrintData
 from portal.rendering.docx import render_docx
 from portal.sanitize import sanitize_html
+from tests.portal import layout_docs
 from tests.portal.import_helpers import KIND_TYPE_NAMES, import_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "portal" / "demo" / "seeds"
@@ -431,41 +433,61 @@ def test_inline_and_block_markup():
 
 # ---- LibreOffice ----------------------------------------------------------------------
 
+CLOSING_WORDS = (0, 40, 90, 140)  # each put the closing alone on page 3 before the fix
+ROW_COUNTS = (21, 43)  # put one row alone on the last page before the fix
+
 needs_soffice = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfinfo")),
     reason="LibreOffice (libreoffice-writer-nogui) or poppler-utils not installed",
 )
 
 
+# Documents made to fall on page breaks (tests/portal/layout_docs.py), converted in the same
+# LibreOffice run as the seeds.
+LAYOUT_DOCS = {
+    **{f"closing-{words}": functools.partial(layout_docs.closing_after, words)
+       for words in CLOSING_WORDS},
+    **{f"rows-{count}": functools.partial(layout_docs.table_rows, count) for count in ROW_COUNTS},
+    "spans": layout_docs.spans,
+}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
-    """The report and the guidance converted to PDF by LibreOffice, one process each."""
+    """The report, the guidance and the layout documents converted to PDF by LibreOffice, in
+    one process: name → (data, pdf, completed process, seconds for the whole run)."""
     root = tmp_path_factory.mktemp("docx-lo")
     profile = (root / "profile").as_uri()
-    results = {}
-    for name in (REPORT, GUIDANCE):
-        data, blob = rendered(name)
-        source = root / name.replace(".txt", ".docx")
+    documents = {name: rendered(name) for name in (REPORT, GUIDANCE)}
+    for name, make in LAYOUT_DOCS.items():
+        data = make()
+        documents[name] = (data, render_docx(data))
+    sources = {}
+    for name, (_, blob) in documents.items():
+        source = root / f"{name.removesuffix('.txt')}.docx"
         source.write_bytes(blob)
-        started = time.perf_counter()
-        completed = subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(root),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        seconds = time.perf_counter() - started
-        results[name] = (data, source.with_suffix(".pdf"), completed, seconds)
-    return results
+        sources[name] = source
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(root),
+            *map(str, sources.values()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    seconds = time.perf_counter() - started
+    return {
+        name: (documents[name][0], source.with_suffix(".pdf"), completed, seconds)
+        for name, source in sources.items()
+    }
 
 
 def pdf_text(pdf: Path) -> str:
@@ -531,3 +553,164 @@ def test_libreoffice_pdf_has_every_body_word(converted, name):
     pages = text.split("\f")
     assert pages[1].strip().startswith("2")
     assert not pages[0].strip().startswith("1")
+
+
+# ---- Layout in LibreOffice: where page 1 starts, page breaks, footnotes, spans ---------
+
+WORD_RE = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def page_words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """The words of one page with their boxes (pdftotext -bbox), in reading order."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    return [(*map(float, m[:4]), html.unescape(m[4])) for m in WORD_RE.findall(out)]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text with its whitespace collapsed."""
+    return [" ".join(page.split()) for page in pdf_text(pdf).split("\f") if page.strip()]
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", [REPORT, GUIDANCE])
+def test_libreoffice_starts_page_one_where_the_pdf_does(converted, name, tmp_path):
+    from portal.rendering.pdf import render_pdf
+
+    data, word_pdf, _, _ = converted[name]
+    pdf = tmp_path / "weasyprint.pdf"
+    pdf.write_bytes(render_pdf(data))
+    for page in (1, 2):
+        word_first, pdf_first = page_words(word_pdf, page)[0], page_words(pdf, page)[0]
+        if page == 2:  # the page number, centred in the top margin
+            assert word_first[4] == pdf_first[4] == "2"
+        assert abs(word_first[1] - pdf_first[1]) < 3, (page, word_first, pdf_first)
+    # The text under the header: the same first word on page 2, so the same page breaks.
+    assert page_words(word_pdf, 2)[1][4] == page_words(pdf, 2)[1][4]
+
+
+def footnote_calls(body_html: str) -> list[tuple[str, str]]:
+    """(the three words before each footnote call, the first four words of its note)."""
+    root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    marker = "\u2063"  # stands where each call is in the text
+    notes = []
+    for note in [el for el in root.iter("span") if "footnote" in (el.get("class") or "")]:
+        notes.append(" ".join(note.text_content().split()[:4]))
+        for child in list(note):
+            note.remove(child)
+        note.text = marker
+    plain = " ".join(root.text_content().split())
+    before = [" ".join(part.split()[-3:]) for part in plain.split(marker)[:-1]]
+    return list(zip(before, notes, strict=True))
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", [REPORT, GUIDANCE])
+def test_libreoffice_prints_each_footnote_on_the_page_of_its_call(converted, name):
+    data, pdf, _, _ = converted[name]
+    pages = page_texts(pdf)
+    calls = footnote_calls(data.body_html)
+    assert len(calls) >= 9
+    for before, note in calls:
+        call_pages = {i for i, page in enumerate(pages) if before in page}
+        note_pages = {i for i, page in enumerate(pages) if note in page}
+        assert call_pages & note_pages, (before, note, call_pages, note_pages)
+
+
+@needs_soffice
+@pytest.mark.parametrize("words", CLOSING_WORDS)
+def test_libreoffice_never_leaves_the_closing_alone_on_a_page(converted, words):
+    _, pdf, _, _ = converted[f"closing-{words}"]
+    page = next(page for page in page_texts(pdf) if "Nơi nhận:" in page)
+    text = page.split("Nơi nhận:")[0]
+    assert layout_docs.LAST_WORDS in text  # the end of the text came with it
+
+
+@needs_soffice
+@pytest.mark.parametrize("count", ROW_COUNTS)
+def test_libreoffice_never_leaves_one_table_row_alone_on_a_page(converted, count):
+    _, pdf, _, _ = converted[f"rows-{count}"]
+    pages = [page for page in page_texts(pdf) if "Chỉ tiêu số" in page]
+    assert len(pages) >= 2
+    assert sum(page.count("Chỉ tiêu số") for page in pages) == count
+    for page in pages:
+        assert page.count("Chỉ tiêu số") >= 2
+        assert "Đơn vị tính" in page  # the header row repeated
+
+
+def spanned_across(words: list, top: str, left: str, right: str) -> bool:
+    """Whether the word ``top`` is centred over the columns of ``left`` and ``right``."""
+    boxes = {word[4]: word for word in reversed(words)}  # the first of each word
+
+    def centre(word: str) -> float:
+        return (boxes[word][0] + boxes[word][2]) / 2
+
+    return centre(left) < centre(top) < centre(right)
+
+
+@needs_soffice
+def test_libreoffice_shows_merged_cells_once_across_their_columns(converted):
+    _, pdf, _, _ = converted["spans"]
+    text = page_texts(pdf)[0]
+    for phrase in ("Số đảng viên", "Sáp nhập vào chi bộ số 1", "Đầu kỳ", "Cuối kỳ"):
+        assert text.count(phrase) == 1, phrase
+    assert spanned_across(page_words(pdf, 1), "đảng", "Đầu", "Cuối")
+
+
+# ---- The Word file's own flags for the same ---------------------------------------------
+
+
+def test_merged_cells_are_word_spans():
+    blob = render_docx(layout_docs.spans())
+    table = open_docx(blob).tables[1]  # after the header table
+    cells = table._tbl.iter(qn("w:tc"))
+    spans = {}
+    for tc in cells:
+        text = "".join(t.text for t in tc.iter(f"{W}t")).strip()
+        span = tc.find(f"{W}tcPr/{W}gridSpan")
+        merge = tc.find(f"{W}tcPr/{W}vMerge")
+        spans.setdefault(text, []).append(
+            (span.get(qn("w:val")) if span is not None else None,
+             merge.get(qn("w:val"), "continue") if merge is not None else None)
+        )  # fmt: skip
+    assert spans["Số đảng viên"] == [("2", None)]
+    assert spans["Sáp nhập vào chi bộ số 1"] == [("2", None)]
+    assert spans["TT"] == [(None, "restart")]
+    assert spans["1"] == [(None, "restart")]
+    assert spans[""] == [(None, "continue")] * 3  # the cells the spans cover
+    assert len(table.columns) == 4
+
+
+def keeps_with_next(paragraph_element) -> bool:
+    return paragraph_element.find(f"{W}pPr/{W}keepNext") is not None
+
+
+def test_the_closing_is_kept_with_the_last_paragraph():
+    document = open_docx(render_docx(layout_docs.closing_after(0)))
+    closing = document.tables[-1]._tbl
+    spacer = closing.getprevious()
+    last = spacer.getprevious()
+    assert layout_docs.LAST_WORDS in "".join(last.itertext())
+    assert keeps_with_next(last) and keeps_with_next(spacer)
+    assert closing.find(f"{W}tr/{W}trPr/{W}cantSplit") is not None
+
+
+def test_long_tables_keep_their_first_two_and_last_two_rows_together():
+    document = open_docx(render_docx(layout_docs.table_rows(21)))
+    rows = document.tables[-1].rows
+    assert rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    kept = [i for i, row in enumerate(rows) if all(map(keeps_with_next, row._tr.iter(f"{W}p")))]
+    assert kept == [1, len(rows) - 2]
+
+
+def test_header_content_is_framed_out_of_the_flow():
+    document = open_docx(render_docx(replace(layout_docs.closing_after(0), is_draft=True)))
+    section = document.sections[0]
+    for header in (section.header, section.first_page_header):
+        framed, flow = header.paragraphs
+        assert framed._p.find(f"{W}pPr/{W}framePr") is not None
+        assert flow.paragraph_format.line_spacing == Pt(1)
