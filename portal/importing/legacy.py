@@ -346,6 +346,16 @@ def _texts(root) -> Iterable:
     return (t for t in root.iter(f"{_W}t", f"{_W}delText") if t.text)
 
 
+def _unmarked_texts(root, styles: _Styles) -> list:
+    """The texts of the runs in no legacy font."""
+    return [
+        element
+        for run in root.iter(f"{_W}r")
+        if not font_encoding(_run_font(run, styles))[0]
+        for element in _texts(run)
+    ]
+
+
 @dataclass
 class _WordPass:
     """What converting a .docx's parts found: encodings per font, text left for the patterns."""
@@ -357,6 +367,8 @@ class _WordPass:
         for run in root.iter(f"{_W}r"):
             font = _run_font(run, styles)
             encoding, capitals = font_encoding(font)
+            if encoding == TCVN3:
+                _hyphens_as_text(run)
             for element in _texts(run):
                 if encoding:
                     element.text = _CONVERTERS[encoding](element.text)
@@ -365,6 +377,15 @@ class _WordPass:
                     self.fonts.setdefault(encoding, set()).add(font or "")
                 else:
                     self.unmarked.append(element)
+
+
+def _hyphens_as_text(run) -> None:
+    """TCVN3's "ư" is byte 0xAD, the soft hyphen, which LibreOffice writes as a
+    ``<w:softHyphen/>`` element: put the character back as text."""
+    for hyphen in list(run.iter(f"{_W}softHyphen")):
+        text = etree.Element(f"{_W}t")
+        text.text = "\xad"
+        hyphen.getparent().replace(hyphen, text)
 
 
 def docx_to_unicode(data: bytes) -> tuple[bytes, list[str]]:
@@ -399,6 +420,12 @@ def _docx_to_unicode(data: bytes) -> tuple[bytes, list[str]]:
     ]
     unmarked_text = "\n".join(element.text for element in found.unmarked)
     encoding = guess_encoding(unmarked_text)
+    if encoding == TCVN3:
+        for root in roots.values():
+            for run in root.iter(f"{_W}r"):
+                if not font_encoding(_run_font(run, styles))[0]:
+                    _hyphens_as_text(run)
+        found.unmarked = [t for root in roots.values() for t in _unmarked_texts(root, styles)]
     if encoding:
         for element in found.unmarked:
             element.text = _CONVERTERS[encoding](element.text)

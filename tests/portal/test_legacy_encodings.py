@@ -6,6 +6,8 @@ import unicodedata
 
 import pytest
 from docx import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from portal.importing import ImportRefused, detect_format, legacy
 from tests.portal.import_helpers import import_docx, import_text, import_upload
@@ -174,6 +176,37 @@ def test_docx_in_vntime_fonts_is_converted_before_reading():
     assert "MỤC ĐÍCH, YÊU CẦU" in result.body_html
     assert "tầng lớp Nhân dân" in result.body_html
     assert (result.signer_title, result.signer_name) == ("PHÓ TRƯỞNG BAN", "Nguyễn Thị Hạnh")
+
+
+def hyphenated_word_file(paragraphs: list[str], *, normal_font: str | None) -> bytes:
+    """A .docx as LibreOffice writes TCVN3: byte 0xAD ("ư") as a <w:softHyphen/> element."""
+    document = WordDocument()
+    if normal_font:
+        document.styles["Normal"].font.name = normal_font
+    for line in paragraphs:
+        run = document.add_paragraph().add_run()
+        for number, part in enumerate(line.split("\xad")):
+            if number:
+                run._r.append(OxmlElement("w:softHyphen"))
+            text = OxmlElement("w:t")
+            text.text = part
+            text.set(qn("xml:space"), "preserve")
+            run._r.append(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("normal_font", [".VnTime", None])
+def test_tcvn3_u_with_horn_written_as_soft_hyphen_is_kept(normal_font):
+    """The font from the paragraph style (or none: found by the characters) and "ư" as the
+    soft hyphen element LibreOffice writes."""
+    lines = [legacy.unicode_to_tcvn3(line) for line in full_text().split("\n\n")]
+    assert any("\xad" in line for line in lines)
+    result = import_docx(hyphenated_word_file(lines, normal_font=normal_font), "guidance")
+    assert result.report[0].startswith(CONVERTED_TCVN3)
+    assert "những vướng mắc" in result.body_html and "người đứng đầu" in result.body_html
+    assert folded(full_text()) <= body_words(result)
 
 
 def test_docx_in_vni_times_style_is_converted():
