@@ -15,12 +15,19 @@ _XML_INVALID = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("[\x0b\x0c]")
 # Uploaded images: images/<year>/<month>/<32 hex>.<ext>, nothing else (no %2e%2e, no ..).
 _IMAGE_NAME = re.compile(r"images/\d{4}/\d{2}/[0-9a-f]{32}\.(?:jpg|png|gif|webp)")
+# A merged table cell spans 1 to 50 rows or columns (the importer's own limits).
+_SPAN = re.compile(r"[1-9][0-9]?")
+MAX_SPAN = 50
 
 _RULES = sanitizer_rules()
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Keep image sources only when they point at the portal's own uploaded images."""
+    """Keep image sources only when they point at the portal's own uploaded images, and
+    table spans only when they are whole numbers from 1 to 50."""
+    if attribute in ("colspan", "rowspan"):
+        value = value.strip()
+        return value if _SPAN.fullmatch(value) and int(value) <= MAX_SPAN else None
     if tag == "img" and attribute == "src":
         name = value.removeprefix(settings.MEDIA_URL)
         if name == value or not _IMAGE_NAME.fullmatch(name):

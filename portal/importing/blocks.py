@@ -7,7 +7,8 @@ the one inline notation both readers share:
   parse);
 - ``⁽¹⁾`` right after a word for a footnote call, and a block starting with ``⁽¹⁾`` for the
   footnote's text;
-- ``| a | b |`` for a table row, ``|---|---|`` under a header row;
+- ``| a | b |`` for a table row, ``|---|---|`` under a header row (merged cells: the
+  block's ``spans``);
 - a list's visible number or mark (``II.``, ``1.1.``, ``a)``, ``(3)``, ``-``, ``+``) at the
   start.
 
@@ -25,6 +26,8 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TYPE_NAMES = frozenset({"BẢN TIN", "HƯỚNG DẪN", "BÁO CÁO"})
 # A wider "row" is a paragraph: a line of 2 MB of '|' would otherwise build a million cells.
 MAX_TABLE_COLUMNS = 50
+# A merged cell spans at most this many rows (and MAX_TABLE_COLUMNS columns).
+MAX_SPAN_ROWS = 50
 
 
 NOT_READABLE = gettext_noop(
@@ -54,6 +57,9 @@ class Block:
 
     text: str
     place: str = ""  # where a report note points ("Đoạn 4"); "" for "Dòng <number>"
+    # A table row's merged cells, one (colspan, rowspan) per cell, (0, 0) for a cell that a
+    # span covers (written empty in the row); [] when nothing is merged.
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +71,8 @@ class SourceDocument:
     # Plain-text exports cut paragraphs at page breaks and footnotes at dash lines; a .docx
     # keeps its paragraphs whole, so nothing is joined.
     layout_repairs: bool = True
+    # The lines above the type name (issuer, number, place and date), left out of the body.
+    header: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The text of every block, blank ones included."""

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from lxml import etree
 
 from portal.importing.blocks import (
+    MAX_SPAN_ROWS,
     MAX_TABLE_COLUMNS,
     NOT_READABLE,
     SUPERSCRIPT_DIGITS,
@@ -146,10 +147,16 @@ def _xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
         return b""
 
 
-def _source(text: str, places: dict[int, str], notes: list[str]) -> SourceDocument:
+def _source(
+    text: str,
+    places: dict[int, str],
+    notes: list[str],
+    spans: dict[int, list[tuple[int, int]]] | None = None,
+) -> SourceDocument:
     """Blocks of the written text, each with the Word place a report note names."""
+    spans = spans or {}
     blocks = [
-        Block(line, places.get(number, ""))
+        Block(line, places.get(number, ""), spans.get(number, []))
         for number, line in enumerate(split_lines(text), start=1)
     ]
     return SourceDocument(blocks, notes, layout_repairs=False)
@@ -171,7 +178,7 @@ def _raw_source(archive: zipfile.ZipFile, exc: Exception) -> SourceDocument:
 def _convert(archive: zipfile.ZipFile, data: bytes) -> SourceDocument:
     """Number the paragraphs, run mammoth without any outside access, write the blocks."""
     _refuse_doctype(archive)
-    numbered = _with_visible_numbers(archive, data)
+    numbered = _prepared(archive, data)
     images: list[str] = []
 
     def drop_image(image) -> list:
@@ -191,7 +198,9 @@ def _convert(archive: zipfile.ZipFile, data: bytes) -> SourceDocument:
         described = [alt for alt in images if alt]
         note = f"{len(images)} hình ảnh trong tệp Word không được nhập (chỉ nhập chữ)"
         notes.append(note + (f"; mô tả: {' / '.join(described)}" if described else ""))
-    return _source(writer.text, writer.places, notes)
+    source = _source(writer.text, writer.places, notes, writer.spans)
+    source.header = writer.header
+    return source
 
 
 def _part_paragraphs(archive: zipfile.ZipFile, name: str) -> list[str]:
@@ -380,12 +389,31 @@ def _format_number(value: int, fmt: str) -> str:
     return str(value)
 
 
-def _with_visible_numbers(archive: zipfile.ZipFile, data: bytes) -> bytes:
-    """The .docx with each automatically numbered paragraph starting with its number as text."""
-    numbering = _read_numbering(archive)
-    if not numbering.nums:
-        return data
+def _prepared(archive: zipfile.ZipFile, data: bytes) -> bytes:
+    """The .docx as mammoth should read it: list numbers as text, raised digits superscript."""
     root = etree.fromstring(archive.read("word/document.xml"), _XML_PARSER)
+    numbered = _with_visible_numbers(root, _read_numbering(archive))
+    raised = _raised_as_superscript(root)
+    fields = _simple_fields_as_text(root)
+    boxes = _text_boxes_as_paragraphs(root)
+    if not (numbered or raised or fields or boxes):
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in archive.infolist():
+            if entry.filename == "word/document.xml":
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            else:
+                content = archive.read(entry)
+            # A fresh ZipInfo: writestr() would rewrite offsets and CRC of the source's own.
+            target.writestr(zipfile.ZipInfo(entry.filename, entry.date_time), content)
+    return out.getvalue()
+
+
+def _with_visible_numbers(root, numbering: _Numbering) -> bool:
+    """Start each automatically numbered paragraph with its number as text; True if any."""
+    if not numbering.nums:
+        return False
     counters: dict[str, list[int | None]] = {}
     changed = False
     for paragraph in root.iter(f"{_W}p"):
@@ -402,18 +430,70 @@ def _with_visible_numbers(archive: zipfile.ZipFile, data: bytes) -> bytes:
         else:
             paragraph.insert(0, run)
         changed = True
-    if not changed:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in archive.infolist():
-            if entry.filename == "word/document.xml":
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-            else:
-                content = archive.read(entry)
-            # A fresh ZipInfo: writestr() would rewrite offsets and CRC of the source's own.
-            target.writestr(zipfile.ZipInfo(entry.filename, entry.date_time), content)
-    return out.getvalue()
+    return changed
+
+
+def _raised_as_superscript(root) -> bool:
+    """Mark runs raised above the line (w:position > 0) as superscript; True if any.
+
+    LibreOffice writes an HTML ``<sup>`` (and Word users type a footnote call) this way;
+    mammoth reads only w:vertAlign, and the call would become a digit glued to its word.
+    """
+    changed = False
+    for position in root.iter(f"{_W}position"):
+        rpr = position.getparent()
+        if _int(_attr(position, "val"), 0) <= 0 or _tag_name(rpr) != "rPr":
+            continue
+        if rpr.find(f"{_W}vertAlign") is None:
+            align = etree.SubElement(rpr, f"{_W}vertAlign")
+            align.set(f"{_W}val", "superscript")
+            changed = True
+    return changed
+
+
+def _simple_fields_as_text(root) -> bool:
+    """Replace each simple field (w:fldSimple: PAGE, DATE…) by its shown text; True if any.
+
+    mammoth leaves these fields out, and the page number or date a reader sees with them.
+    """
+    fields = list(root.iter(f"{_W}fldSimple"))
+    for field_element in fields:
+        parent = field_element.getparent()
+        index = parent.index(field_element)
+        for offset, child in enumerate(list(field_element)):
+            parent.insert(index + offset, child)
+        parent.remove(field_element)
+    return bool(fields)
+
+
+def _text_boxes_as_paragraphs(root) -> bool:
+    """Put the paragraphs of each text box before the paragraph it floats on; True if any.
+
+    mammoth skips a DrawingML text box (w:txbxContent in wps:txbx), and offices draw the
+    header's issuer lines in one. A box written twice (mc:AlternateContent: DrawingML and its
+    VML fallback) is read once.
+    """
+    done: list = []
+    for content in list(root.iter(f"{_W}txbxContent")):
+        if any(_tag_name(up) == "txbxContent" for up in content.iterancestors()):
+            continue  # a box in a box moves with the outer one
+        holder = next(
+            (up for up in content.iterancestors() if _tag_name(up) == "AlternateContent"),
+            None,
+        ) or next((up for up in content.iterancestors() if up.tag == f"{_W}r"), None)
+        paragraph = next((up for up in content.iterancestors() if up.tag == f"{_W}p"), None)
+        if holder is None or paragraph is None or any(holder is seen for seen in done):
+            continue
+        done.append(holder)
+        for child in list(content):
+            if child.tag in (f"{_W}p", f"{_W}tbl"):
+                paragraph.addprevious(child)
+        holder.getparent().remove(holder)
+    return bool(done)
+
+
+def _tag_name(element) -> str:
+    return etree.QName(element).localname if element is not None else ""
 
 
 def _label(paragraph, numbering: _Numbering, counters: dict[str, list[int | None]]) -> str | None:
@@ -471,6 +551,7 @@ class _Cell:
     plain: str  # without bold: header cells are bold by themselves
     header: bool
     bold: bool = False
+    span: tuple[int, int] = (1, 1)  # (colspan, rowspan); (0, 0) for a cell a span covers
 
 
 def _tag(element) -> str:
@@ -481,17 +562,29 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _unmarked(text: str) -> str:
+    """A line without its emphasis markers (``**``, ``*``, ``<b>``, ``<i>``)."""
+    return re.sub(r"</?[bi]>|\*", " ", text)
+
+
+def _collapse_line(text: str) -> str:
+    """Spaces collapsed, a tab kept: it separates the columns of a header or closing line."""
+    return "\t".join(" ".join(part.split()) for part in text.split("\t")).strip(" ")
+
+
 class _LineWriter:
     """Walks mammoth's HTML once and writes the lines of the shared notation."""
 
     def __init__(self, html: str, note_parts: dict[str, str]) -> None:
         self.lines: list[str] = []
         self.places: dict[int, str] = {}
+        self.spans: dict[int, list[tuple[int, int]]] = {}  # line → its table row's spans
         self.notes: list[str] = []
         self.note_numbers: dict[str, int] = {}
         self.pending: list[int] = []
         self.paragraphs = 0
         self.tables = 0
+        self.header: list[str] = []  # the file's own header lines (issuer, number, date)
         root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
         self.note_texts: dict[str, object] = {**note_parts, **self.take_notes(root)}
         self.walk(root)
@@ -604,7 +697,7 @@ class _LineWriter:
 
     def paragraph_line(self, segs: list) -> None:
         line = self.render(segs)
-        if not line:
+        if not line.strip():
             return
         if line.startswith("|"):  # would read as a table row
             line = "¦" + line[1:]
@@ -637,6 +730,8 @@ class _LineWriter:
             cells = [cell.replace("|", "¦") for cell in cells] + [""] * (width - len(row))
             place = f"Bảng {self.tables}, hàng {index}"
             self.add("| " + " | ".join(cells) + " |", place, blank=index == 1)
+            if any(cell.span != (1, 1) for cell in row):
+                self.spans[len(self.lines)] = [cell.span for cell in row]
             if index == 1 and header:
                 self.add("|" + "---|" * width, place, blank=False)
         self.flush_definitions()
@@ -654,13 +749,13 @@ class _LineWriter:
         self.flush_definitions()
 
     def grid(self, element) -> list[list[_Cell]]:
-        """Rows of cells as lines; a merged cell is spread as empty cells."""
+        """Rows of cells; a merged cell keeps its spans, the cells it covers are empty."""
         rows: list[list[_Cell]] = []
         spans: dict[tuple[int, int], bool] = {}
         trs = [tr for tr in element.iter("tr") if self.owner_table(tr) is element]
         for r, tr in enumerate(trs):
             header = tr.getparent() is not None and _tag(tr.getparent()) == "thead"
-            empty = _Cell("", "", header)
+            empty = _Cell("", "", header, span=(0, 0))
             row: list[_Cell] = []
             for cell in tr:
                 if _tag(cell) not in ("td", "th"):
@@ -678,8 +773,9 @@ class _LineWriter:
                         bool(texts) and all(s.bold for s in texts),
                     )
                 )
-                colspan = min(_int(cell.get("colspan"), 1), 50)
-                rowspan = min(_int(cell.get("rowspan"), 1), 500)
+                colspan = min(max(_int(cell.get("colspan"), 1), 1), MAX_TABLE_COLUMNS)
+                rowspan = min(max(_int(cell.get("rowspan"), 1), 1), MAX_SPAN_ROWS)
+                row[-1].span = (colspan, rowspan)
                 start = len(row) - 1
                 row.extend(empty for _ in range(colspan - 1))
                 for dr in range(1, rowspan):
@@ -719,16 +815,23 @@ class _LineWriter:
             if " ".join(line.replace("*", " ").split()).upper() not in TYPE_NAMES:
                 continue
             if position == 0:
+                self.plain_title()
                 return
-            header = [text for _, text in body[:position]]
+            self.header = [
+                part
+                for _, text in body[:position]
+                for part in (_collapse(p) for p in _unmarked(text).split("\t"))
+                if part
+            ]
             self.notes.append(
                 "Phần đầu văn bản không đưa vào nội dung (đơn vị, số và ngày do cổng ghi): "
-                + " / ".join(header)
+                + " / ".join(self.header)
             )
             kept = self.lines[index:]
             shift = index
             self.lines = kept
             self.places = {n - shift: p for n, p in self.places.items() if n > shift}
+            self.spans = {n - shift: s for n, s in self.spans.items() if n > shift}
             self.plain_title()
             return
         if body and " ".join(body[0][1].replace("*", " ").split()).upper() in TYPE_NAMES:
@@ -740,7 +843,7 @@ class _LineWriter:
         for index, line in enumerate(self.lines):
             if not line.strip() or set(line.strip()) <= set("-–—_*="):
                 continue
-            self.lines[index] = _collapse(re.sub(r"</?[bi]>|\*", " ", line))
+            self.lines[index] = _collapse(_unmarked(line))
             seen += 1
             if seen == 2:
                 return
@@ -817,7 +920,7 @@ class _LineWriter:
             after = following.text[:1] if isinstance(following, _Seg) else ""
             before = next((piece[-1] for piece in reversed(out) if piece), "")
             out.append(_emphasise(seg, before, after))
-        return _collapse("".join(out))
+        return _collapse_line("".join(out))
 
 
 def _emphasise(seg: _Seg, before: str, after: str) -> str:

@@ -25,6 +25,9 @@ _TO_SUPER = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 _MARKER_RE = re.compile(f"⁽({_SUP}+)⁾|({_SUP}+)")
 _DEF_RE = re.compile(f"^\\s*(?:⁽({_SUP}+)⁾|({_SUP}+))\\s*(.*)$", re.S)
+_TYPED_NOTE_RE = re.compile(r"^\s*([0-9]{1,3})\s+(\S.*)$", re.S)
+_HEADER_SYMBOL_RE = re.compile(r"^\s*Số\b[^/]{0,30}/\s*([^\s/]{1,30})\s*$", re.I)
+_HEADER_NOT_ISSUER = frozenset({"ĐẢNGCỘNGSẢNVIỆTNAM", *(n.replace(" ", "") for n in TYPE_NAMES)})
 _UNIT_BEFORE_RE = re.compile(r"(?<![^\W\d_])[kcdm]?m$")
 
 _SEPARATOR_RE = re.compile(r"^\s*[-–—_*=]{3,}\s*$")
@@ -41,6 +44,7 @@ _APPENDIX_RE = re.compile(r"^\s*PHỤ\s+LỤC(?:\s+(?:[IVXLC]{1,5}|[0-9]{1,2}))?
 _RECIPIENTS_RE = re.compile(r"^\s*(?:\*\*)?N[ơo]i\s+nh[ậa]n(?:\*\*)?\s*:\s*(.*)$", re.I)
 _RECIPIENT_RE = re.compile(r"^\s*[-–•+]\s*(\S.*)$")
 _AUTHORITY_RE = re.compile(r"^\s*(?:K/T|KT\.|T/M|TM\.|TM/|Q\.|Q/|T/L|TL\.|TUQ\.?)\s*\S")
+_PLACEHOLDER_RE = re.compile(r"^\(\s*(?:đã\s+ký|ký|chữ\s+ký)[^()]{0,40}\)$", re.I)
 _NAME_RE = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:\s+[^\W\d_][^\W\d_'’.-]*){1,5}$")
 _PERIOD_RE = re.compile(r"THÁNG\s+([0-9]{1,2})\s*(?:NĂM|/|-)\s*([0-9]{4})", re.I)
 _PERIOD_YEARS = range(1900, 2101)  # a year outside is a typo, not a period
@@ -104,6 +108,8 @@ class ImportResult:
     period_month: int | None = None
     period_year: int | None = None
     report: list[str] = field(default_factory=list)
+    # The file's own header lines (issuer, number, place and date), left out of the body.
+    header: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -147,6 +153,52 @@ def fallback(lines: list[str], exc: Exception, notes: Sequence[str] = ()) -> Imp
     body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
     note = f"Lỗi nội bộ khi nhập ({type(exc).__name__}); mỗi dòng được giữ nguyên thành một đoạn"
     return ImportResult(body_html=body, report=[*notes, note])
+
+
+def other_issuer_note(
+    header: Sequence[str], *, parent_line: str, print_name: str, symbol: str
+) -> str | None:
+    """A report note when the file's own header names another issuer than the importing one.
+
+    The header's organisation lines (capitals, other than the national motto) are compared
+    with the issuer's printed lines, and the symbol after "Số …-HD/" with the issuer's.
+    """
+    expected = [_header_key(line) for line in (parent_line, print_name) if line.strip()]
+    found = [line for line in header if _is_organisation_line(line)]
+    symbols = [m.group(1) for line in header for m in [_HEADER_SYMBOL_RE.search(line)] if m]
+    other_lines = [line for line in found if _header_key(line) not in expected]
+    other_symbol = bool(symbols and symbol.strip()) and (
+        _header_key(symbols[0]) != _header_key(symbol)
+    )
+    if not (other_lines or other_symbol):
+        return None
+    said = list(found)
+    if symbols:
+        said.append(f"ký hiệu {symbols[0]}")
+    ours = [line for line in (parent_line, print_name) if line.strip()]
+    if symbol.strip():
+        ours.append(f"ký hiệu {symbol}")
+    return (
+        f"Phần đầu của tệp ghi đơn vị ban hành khác đơn vị đang nhập: tệp ghi "
+        f"«{' / '.join(said)}», đơn vị đang nhập là «{' / '.join(ours)}». Hãy kiểm tra đã "
+        "chọn đúng đơn vị ban hành chưa."
+    )
+
+
+def _header_key(line: str) -> str:
+    """A header line compared without case, spaces or emphasis."""
+    return "".join(_closing_plain(line).split()).upper()
+
+
+def _is_organisation_line(line: str) -> bool:
+    """True for a header line naming an organisation ("QUẬN ỦY ĐỒ SƠN", "BAN TUYÊN GIÁO")."""
+    text = _closing_plain(line)
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
+        return False
+    if any(ch.isdigit() for ch in text) or _header_key(text) in _HEADER_NOT_ISSUER:
+        return False
+    return not text.upper().startswith("SỐ")
 
 
 def _sup(number: int) -> str:
@@ -305,6 +357,42 @@ def _split_row(line: str) -> list[str]:
     return [cell.strip() for cell in inner.split("|")]
 
 
+def _closing_plain(text: str) -> str:
+    """A closing line as its reader sees it: no emphasis markup, spaces collapsed."""
+    return " ".join(_MARKDOWN_RE.sub("", _EMPHASIS_TAG_RE.sub("", text)).split())
+
+
+def _columns(line: str) -> list[str]:
+    """The tab-separated columns of a line, plain; the left one kept even when empty."""
+    left, *right = (_closing_plain(part) for part in line.split("\t"))
+    return [left, *(part for part in right if part)]
+
+
+def _untabbed(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Body lines with their tabs as spaces (a tab only separates columns of the closing)."""
+    return [(no, line.replace("\t", " ")) for no, line in numbered]
+
+
+def _signer_kind(line: str) -> str | None:
+    """What a signature line is: 'authority', 'title', 'name', 'placeholder', or None."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters or len(line) > 80 or _APPENDIX_RE.match(line):
+        return None
+    if _AUTHORITY_RE.match(line):
+        return "authority"
+    if _PLACEHOLDER_RE.match(line):
+        return "placeholder"
+    roman = _ROMAN_RE.match(line)
+    if roman and roman.group(2) and _ROMAN_VALID_RE.match(roman.group(1)):
+        return None  # "III. TỔ CHỨC THỰC HIỆN" is a heading
+    upper = all(ch.isupper() for ch in letters)
+    if upper and line[0].isalpha() and not any(ch.isdigit() for ch in line):
+        return "title" if not line.endswith(":") else None
+    if len(line) <= 50 and _NAME_RE.match(line) and all(w[0].isupper() for w in line.split()):
+        return "name"
+    return None
+
+
 class _Structurer:
     """One structuring run: parse, restructure, render."""
 
@@ -328,6 +416,10 @@ class _Structurer:
         self.seq: list[int] = []
         self.heading_count = 0
         self.expect_appendix_title = False
+        self.calls: dict[int, int] = {}  # footnote number → line of its first call
+        self.defined: set[int] = set()  # footnote numbers with a definition so far
+        self.note_area = False  # past a separator line or a note: typed notes may follow
+        self.after_note = False  # the line before was a footnote's text
 
     def note(self, line: int, message: str) -> None:
         """Record a report note for a line (0 = whole document), named by its source place."""
@@ -344,6 +436,7 @@ class _Structurer:
         self.render(blocks)
         self.finish_period()
         self.notes.sort(key=lambda item: item[0])
+        self.result.header = list(self.source.header)
         self.result.report = [*self.source.notes, *(message for _, message in self.notes)]
         return self.result
 
@@ -364,7 +457,7 @@ class _Structurer:
             while idx < len(self.lines) and _SEPARATOR_RE.match(self.lines[idx]):
                 idx = self.skip_blank(idx + 1)
             if idx < len(self.lines) and self.is_title_line(self.lines[idx]):
-                self.result.title = " ".join(self.lines[idx].split())
+                self.result.title = _closing_plain(self.lines[idx])
                 idx += 1
             else:
                 self.note(idx + 1, "không tìm thấy dòng tiêu đề (trích yếu) dưới tên loại")
@@ -400,44 +493,130 @@ class _Structurer:
     # -- closing block ---------------------------------------------------------------------
 
     def split_closing(self, start: int) -> list[tuple[int, str]]:
-        """Parse the 'Nơi nhận' and signature block; return the remaining body lines."""
+        """Parse the closing (recipients, authority line, signer); return the body lines.
+
+        The closing is found as offices type it: "Nơi nhận:" with the signature after it (a
+        table read column by column, or tab-separated paragraphs), or the signature typed as
+        paragraphs above "Nơi nhận:". Tab-separated body lines become spaces.
+        """
         numbered = [(i + 1, self.lines[i]) for i in range(start, len(self.lines))]
-        for pos, (_, line) in enumerate(numbered):
-            if _RECIPIENTS_RE.match(line):
-                end = self.parse_closing(numbered, pos)
-                return numbered[:pos] + numbered[end:]
-        return numbered
+        pos = next(
+            (i for i, (_, line) in enumerate(numbered) if _RECIPIENTS_RE.match(_columns(line)[0])),
+            None,
+        )
+        if pos is None:
+            end = next(
+                (i for i, (_, t) in enumerate(numbered) if _APPENDIX_RE.match(_closing_plain(t))),
+                len(numbered),
+            )
+            first = self.signature_above(numbered, end, strict=True)
+            if first is None:
+                return _untabbed(numbered)
+            self.parse_signature(numbered[first:end])
+            return _untabbed(numbered[:first] + numbered[end:])
+        first = self.signature_above(numbered, pos, strict=False)
+        if first is not None:
+            self.parse_signature(numbered[first:pos])
+        end = self.parse_closing(numbered, pos)
+        begin = pos if first is None else first
+        return _untabbed(numbered[:begin] + numbered[end:])
+
+    def signature_above(
+        self, numbered: list[tuple[int, str]], end: int, *, strict: bool
+    ) -> int | None:
+        """Where a signature typed as paragraphs right above ``end`` starts, if there is one.
+
+        ``strict`` (no "Nơi nhận" to anchor it): an authority line, or a title and a name.
+        """
+        first, kinds = None, []
+        idx = end - 1
+        while idx >= 0 and len(kinds) < 6:
+            line = _closing_plain(numbered[idx][1])
+            if not line:
+                idx -= 1
+                continue
+            kind = _signer_kind(line)
+            if kind is None:
+                break
+            first, kinds = idx, [kind, *kinds]
+            idx -= 1
+        if first is None or "authority" in kinds:
+            return first
+        if "title" in kinds and ("name" in kinds or not strict) and kinds[0] == "title":
+            return first
+        return None
+
+    def parse_signature(self, lines: list[tuple[int, str]]) -> None:
+        """Place signature lines typed above "Nơi nhận:" (or with no recipients at all)."""
+        for no, line in lines:
+            for part in _columns(line):
+                if part:
+                    self.take_signer_line(no, part)
 
     def parse_closing(self, numbered: list[tuple[int, str]], pos: int) -> int:
-        """Fill recipients and signer fields; return the index after the closing block."""
+        """Fill recipients and signer fields; return the index after the closing block.
+
+        Each line is split at its tabs: the left column holds the recipients, the right one
+        the signature; a line without a tab goes where its text belongs.
+        """
         res = self.result
         first_line, first = numbered[pos]
-        rest = _RECIPIENTS_RE.match(first).group(1).strip()
-        self.note(first_line, f"phần '{first.strip()}' được tách thành danh sách nơi nhận")
-        if rest:
-            res.recipients.append(_RECIPIENT_RE.sub(r"\1", rest))
+        left, *right = _columns(first)
+        heading = _RECIPIENTS_RE.match(left)
+        self.note(first_line, f"phần '{_quote(left)}' được tách thành danh sách nơi nhận")
+        if heading.group(1).strip():
+            res.recipients.append(_RECIPIENT_RE.sub(r"\1", heading.group(1).strip()))
+        signature = [(first_line, part) for part in right if part]
         idx = pos + 1
         while idx < len(numbered):
             no, line = numbered[idx]
-            stripped = line.strip()
-            if not stripped:
+            if not line.strip():
                 idx += 1
                 continue
-            if _APPENDIX_RE.match(stripped):
+            if _APPENDIX_RE.match(_closing_plain(line)):
                 break
             after_bracket = self.take_bracket(numbered, idx)
             if after_bracket is not None:
                 idx = after_bracket
                 continue
-            if not self.take_signer_line(no, stripped):
+            columns = _columns(line)
+            if len(columns) > 1:
+                if columns[0]:
+                    self.take_recipient(no, columns[0])
+                signature += [(no, part) for part in columns[1:] if part]
+            elif not self.take_recipient(no, columns[0], typed=False):
+                signature.append((no, columns[0]))
+            if signature and not self.fits_signature(signature[-1][1]):
+                signature.pop()
                 break
             idx += 1
+        for no, part in signature:
+            self.take_signer_line(no, part)
         if res.recipients or res.signer_name or res.signer_title:
             if not res.signer_name:
                 self.note(first_line, "không tìm thấy tên người ký sau phần nơi nhận")
             if not res.signer_title:
                 self.note(first_line, "không tìm thấy chức vụ người ký sau phần nơi nhận")
         return idx
+
+    def take_recipient(self, no: int, text: str, *, typed: bool = True) -> bool:
+        """Add a recipient from the left column; ``typed=False``: only a '- …' line."""
+        match = _RECIPIENT_RE.match(text)
+        if match and text[0] in "-–•+":
+            self.result.recipients.append(match.group(1).strip())
+            return True
+        if typed:
+            self.result.recipients.append(text)
+            return True
+        return False
+
+    def fits_signature(self, line: str) -> bool:
+        """False for a line too long for a signature: the body starts again there."""
+        return (
+            _signer_kind(line) is not None
+            or len(line) <= 30
+            or (len(line) <= 60 and not _is_open(line))
+        )
 
     def take_bracket(self, numbered: list[tuple[int, str]], idx: int) -> int | None:
         """Report a '<…>' note (possibly over several lines); return the next index."""
@@ -455,25 +634,18 @@ class _Structurer:
         self.note(no, f"ghi chú '{' '.join(parts)}' trong phần nơi nhận không đặt được")
         return end + 1
 
-    def take_signer_line(self, no: int, stripped: str) -> bool:
-        """Place one closing-block line; False when it does not belong there."""
+    def take_signer_line(self, no: int, stripped: str) -> None:
+        """Place one signature line (authority, title, name), or name it in the report."""
         res = self.result
-        signed = bool(res.authority_line or res.signer_title or res.signer_name)
-        letters = [ch for ch in stripped if ch.isalpha()]
-        upper = bool(letters) and all(ch.isupper() for ch in letters)
-        if not signed and _RECIPIENT_RE.match(stripped) and stripped[0] in "-–•+":
-            res.recipients.append(_RECIPIENT_RE.match(stripped).group(1).strip())
-        elif _AUTHORITY_RE.match(stripped) and not res.authority_line and len(stripped) <= 80:
+        kind = _signer_kind(stripped)
+        if kind == "authority" and not res.authority_line:
             res.authority_line = stripped
-        elif upper and not res.signer_title and not res.signer_name and len(stripped) <= 80:
+        elif kind == "title" and not res.signer_title and not res.signer_name:
             res.signer_title = stripped
-        elif not res.signer_name and _NAME_RE.match(stripped) and len(stripped) <= 50:
+        elif kind in ("name", "title") and not res.signer_name and _NAME_RE.match(stripped):
             res.signer_name = stripped
-        elif len(stripped) <= 30 or (len(stripped) <= 60 and not _is_open(stripped)):
-            self.note(no, f"dòng '{stripped}' trong phần ký không đặt được")
         else:
-            return False
-        return True
+            self.note(no, f"dòng '{_quote(stripped)}' trong phần ký không đặt được")
 
     # -- classification --------------------------------------------------------------------
 
@@ -482,6 +654,9 @@ class _Structurer:
         blocks: list[_Unit] = []
         blank = False
         table: _Unit | None = None
+        for no, line in numbered:
+            for _, number in _iter_calls(line):
+                self.calls.setdefault(number, no)
         for no, line in numbered:
             if not line.strip():
                 blank, table = True, None
@@ -499,6 +674,7 @@ class _Structurer:
             table = None
             if _SEPARATOR_RE.match(line):
                 blank = False
+                self.note_area = self.note_area or bool(blocks)
                 continue
             blocks.append(self.classify(line.strip(), no, blank))
             blank = False
@@ -510,15 +686,34 @@ class _Structurer:
     def classify(self, text: str, no: int, blank: bool) -> _Unit:
         """Classify one non-blank body line."""
         expect_title, self.expect_appendix_title = self.expect_appendix_title, False
-        if _APPENDIX_RE.match(text):
+        unit = self.classify_line(text, no, blank, expect_title)
+        self.after_note = unit.kind == "def"
+        return unit
+
+    def classify_line(self, text: str, no: int, blank: bool, expect_title: bool) -> _Unit:
+        """Classify one non-blank body line (see ``classify``)."""
+        if _APPENDIX_RE.match(_closing_plain(text)):
             self.expect_appendix_title = True
             self.roman, self.seq = 0, []
             self.items, self.list_numbers, self.letter = [], [], ""
-            return _Unit("appendix", text, no, blank)
+            return _Unit("appendix", _closing_plain(text), no, blank)
         if _DEF_RE.match(text):
             match = _DEF_RE.match(text)
             number = int((match.group(1) or match.group(2)).translate(_TO_ASCII))
+            self.defined.add(number)
+            self.note_area = True
             return _Unit("def", match.group(3), no, blank, fn=number)
+        typed = _TYPED_NOTE_RE.match(text)
+        if typed and self.is_typed_note(int(typed.group(1)), no):
+            number = int(typed.group(1))
+            self.defined.add(number)
+            self.note_area = True
+            self.note(
+                no,
+                f"'{_quote(text, 30)}' được hiểu là nội dung chú thích {_sup(number)}"
+                " (ghi bằng số thường)",
+            )
+            return _Unit("def", typed.group(2), no, blank, fn=number)
         block = self.classify_heading(text, no, blank)
         if block is not None:
             if block.kind == "heading":
@@ -543,6 +738,19 @@ class _Structurer:
         if star:
             return _Unit("star", star.group(1), no, blank)
         return _Unit("appendix_title" if expect_title else "p", text, no, blank)
+
+    def is_typed_note(self, number: int, no: int) -> bool:
+        """True when 'N text' at line ``no`` is the note of an undefined call ⁽ᴺ⁾ above it.
+
+        Notes typed at the end of the text: after a separator line, after another note, or
+        after the last call of the text.
+        """
+        if number in self.defined:
+            return False
+        call = self.calls.get(number)
+        if call is None:  # a note without a call, among other typed notes
+            return self.after_note
+        return call < no and (self.note_area or no > max(self.calls.values()))
 
     def classify_heading(self, text: str, no: int, blank: bool) -> _Unit | None:
         """Recognise 'I.' and '1.', '1.1.' … headings and numbered paragraphs."""
@@ -902,23 +1110,40 @@ class _Structurer:
         return anchor
 
     def render_table(self, block: _Unit) -> str:
-        """HTML table with <th> header and numeric cells marked."""
+        """HTML table with <th> header, numeric cells marked and merged cells spanned."""
         rows = block.rows
         out = ["<table>"]
         if block.header and rows:
             no, cells = rows[0]
-            head = "".join(f"<th>{self.with_calls_text(c, no)}</th>" for c in cells)
+            head = "".join(
+                f"<th{spans}>{self.with_calls_text(c, no)}</th>"
+                for c, spans in self.spanned(no, cells)
+            )
             out.append(f"<thead><tr>{head}</tr></thead>")
             rows = rows[1:]
         out.append("<tbody>")
         for no, cells in rows:
             tds = []
-            for cell in cells:
+            for cell, spans in self.spanned(no, cells):
                 css = ' class="num"' if _is_numeric_cell(cell) else ""
-                tds.append(f"<td{css}>{self.with_calls_text(cell, no)}</td>")
+                tds.append(f"<td{css}{spans}>{self.with_calls_text(cell, no)}</td>")
             out.append(f"<tr>{''.join(tds)}</tr>")
         out.append("</tbody></table>")
         return "".join(out)
+
+    def spanned(self, no: int, cells: list[str]) -> Iterator[tuple[str, str]]:
+        """The cells of row ``no`` that are not covered by a merge, with their span attributes.
+
+        A covered cell is empty by the reader's notation; one that holds text is kept.
+        """
+        spans = self.source.blocks[no - 1].spans if 0 < no <= len(self.source.blocks) else []
+        for index, cell in enumerate(cells):
+            colspan, rowspan = spans[index] if index < len(spans) else (1, 1)
+            if (colspan, rowspan) == (0, 0) and not cell:
+                continue
+            attrs = f' colspan="{colspan}"' if colspan > 1 else ""
+            attrs += f' rowspan="{rowspan}"' if rowspan > 1 else ""
+            yield cell, attrs
 
     def with_calls(self, block: _Unit) -> str:
         """Inline HTML of a block's text with footnotes placed."""

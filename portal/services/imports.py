@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from portal.importing import ImportResult, import_text, import_upload
+from portal.importing.structure import other_issuer_note
 from portal.kinds import KINDS
 from portal.models import Document, Organisation
 from portal.services.documents import document_create
@@ -94,6 +95,14 @@ def document_import(
         result = import_text(text or "", kind, **_importer_options(kind))
         source = "text"
     notes = list(result.report)
+    other_issuer = other_issuer_note(
+        result.header,
+        parent_line=issuer.parent_line,
+        print_name=issuer.print_name,
+        symbol=issuer.symbol,
+    )
+    if other_issuer:
+        notes.insert(0, other_issuer)
     title = _fitted(result.title or _fallback_title(kind, result), "title", notes)
     fields = {
         "recipients": "\n".join(result.recipients),
