@@ -223,6 +223,10 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _unread(m: Measure) -> str:
+    return f" ({len(m.footnotes_lost)} not as typed)" if m.footnotes_lost else ""
+
+
 def table(measures: list[Measure]) -> str:
     """The results as a Markdown table, one row per file."""
     lines = [
@@ -246,7 +250,7 @@ def table(measures: list[Measure]) -> str:
             continue
         lines.append(
             f"| {m.name} | {how} | {m.share_found:.1%} | {m.share_accounted:.1%} "
-            f"| {m.footnotes_found}/{m.footnotes_expected} "
+            f"| {m.footnotes_found}/{m.footnotes_expected}{_unread(m)} "
             f"| {_mark(m.signer == m.signer_expected)} "
             f"| {_mark(m.recipients == m.recipients_expected)} "
             f"| {m.tables_kept}/{m.tables_expected} | {_mark(not m.markup)} | {len(m.notes)} |"

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "corpus.md"
 
 # What the importer does not do yet, each named after the part of the issue that adds it.
-CONVERT = ".doc, .rtf and .odt are not converted to .docx by LibreOffice yet"
 LEGACY_STYLE = (
     "TCVN3 text whose font comes from the paragraph style, or whose 'ư' LibreOffice wrote as "
     "a soft hyphen, is not converted to Unicode yet"
@@ -39,7 +38,6 @@ SPANS = "merged table cells are flattened instead of kept as spans"
 FIELD = "a DATE field's shown result is dropped"  # found by the corpus, not named in the issue
 BREAKS = "line breaks inside a closing's table cell run its lines together"  # found likewise
 SIGNER = ("signer", "recipients")
-REFUSED = ("words_in_draft", "words_accounted", "no_markup", *SIGNER, "footnotes")
 UNREAD = ("words_in_draft", "words_accounted", *SIGNER, "footnotes")
 
 
@@ -49,12 +47,10 @@ def _also(*reasons: str) -> str:
 
 # file → {check: the part of the issue it waits for}
 NOT_YET: dict[str, dict[str, str]] = {
-    "archive-guidance.doc": dict.fromkeys(REFUSED, CONVERT),
-    "archive-report.doc": dict.fromkeys((*REFUSED, "spans"), CONVERT),
-    "archive-tcvn3-doc.doc": dict.fromkeys(REFUSED, CONVERT),
-    "archive-guidance-odt.odt": dict.fromkeys(REFUSED, CONVERT),
-    "archive-bulletin.rtf": dict.fromkeys(UNREAD, CONVERT),
-    "archive-plan.rtf": dict.fromkeys((*UNREAD, "spans"), CONVERT),
+    "archive-report.doc": dict.fromkeys(("words_in_draft", "spans"), APPENDIX),
+    "archive-tcvn3-doc.doc": dict.fromkeys(UNREAD, LEGACY_STYLE),
+    "archive-bulletin.rtf": dict.fromkeys(SIGNER, CLOSING),
+    "archive-plan.rtf": {"spans": SPANS},
     "wd-tcvn3-bulletin.docx": dict.fromkeys(SIGNER, CLOSING),
     "wd-vni-report.docx": dict.fromkeys(("words_in_draft", "spans"), APPENDIX),
     "lo-tcvn3.docx": dict.fromkeys(UNREAD, LEGACY_STYLE),
