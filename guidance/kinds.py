@@ -87,7 +87,8 @@ def _report_print(document: Document) -> dict[str, Any]:
 
 def report_checklist(document: Document) -> list[str]:
     """One line per ratio typed in the report that disagrees with the one computed from its
-    figures: the table prints the computed one."""
+    figures beyond rounding or cut-off decimals: the table prints the typed one, so the
+    author checks it before submitting."""
     from guidance.selectors import indicator_lines
 
     lines = []

@@ -64,3 +64,11 @@ SPANS_TABLE = (
 def spans() -> PrintData:
     """A body table with cells merged across rows and columns, as the importer keeps them."""
     return guidance(f"<p>Kết quả của các chi bộ:</p>{SPANS_TABLE}<p>Kết thúc.</p>")
+
+
+def table_after(words: int) -> PrintData:
+    """A body table of 8 rows after a last paragraph of ``words`` more words."""
+    rows = "".join(f"<tr><td>{i}</td><td>Hàng số {i}</td></tr>" for i in range(1, 9))
+    head = "<thead><tr><th>TT</th><th>Nội dung</th></tr></thead>"
+    text = "".join(f"<p>{SENTENCE * 3}</p>" for _ in range(7)) + f"<p>{'chữ ' * words}</p>"
+    return guidance(f"{text}<table>{head}<tbody>{rows}</tbody></table>")

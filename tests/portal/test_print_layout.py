@@ -44,6 +44,13 @@ def test_a_table_never_leaves_one_row_alone_on_a_page(count, tmp_path):
         assert "Đơn vị tính" in page  # the header row, repeated
 
 
+@pytest.mark.parametrize("words", [320, 330])  # 330 left row 1 alone at a page's foot before
+def test_a_table_never_starts_with_one_row_at_the_foot_of_a_page(words, tmp_path):
+    pages = [p for p in pdf_pages(layout_docs.table_after(words), tmp_path) if "Hàng số" in p]
+    assert sum(page.count("Hàng số") for page in pages) == 8
+    assert all(page.count("Hàng số") >= 2 for page in pages), [p.count("Hàng số") for p in pages]
+
+
 def test_merged_cells_print_once_across_their_columns(tmp_path):
     path = tmp_path / "spans.pdf"
     path.write_bytes(render_pdf(layout_docs.spans()))
