@@ -473,7 +473,7 @@ def _text_boxes_as_paragraphs(root) -> bool:
     header's issuer lines in one. A box written twice (mc:AlternateContent: DrawingML and its
     VML fallback) is read once.
     """
-    done: list = []
+    done: set = set()  # the holders moved (lxml keeps these proxies while they are held)
     for content in list(root.iter(f"{_W}txbxContent")):
         if any(_tag_name(up) == "txbxContent" for up in content.iterancestors()):
             continue  # a box in a box moves with the outer one
@@ -482,9 +482,9 @@ def _text_boxes_as_paragraphs(root) -> bool:
             None,
         ) or next((up for up in content.iterancestors() if up.tag == f"{_W}r"), None)
         paragraph = next((up for up in content.iterancestors() if up.tag == f"{_W}p"), None)
-        if holder is None or paragraph is None or any(holder is seen for seen in done):
+        if holder is None or paragraph is None or holder in done:
             continue
-        done.append(holder)
+        done.add(holder)
         for child in list(content):
             if child.tag in (f"{_W}p", f"{_W}tbl"):
                 paragraph.addprevious(child)

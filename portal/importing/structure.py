@@ -418,6 +418,7 @@ class _Structurer:
         self.expect_appendix_title = False
         self.calls: dict[int, int] = {}  # footnote number → line of its first call
         self.defined: set[int] = set()  # footnote numbers with a definition so far
+        self.last_call = 0  # line of the last footnote call
         self.note_area = False  # past a separator line or a note: typed notes may follow
         self.after_note = False  # the line before was a footnote's text
 
@@ -657,6 +658,7 @@ class _Structurer:
         for no, line in numbered:
             for _, number in _iter_calls(line):
                 self.calls.setdefault(number, no)
+                self.last_call = no
         for no, line in numbered:
             if not line.strip():
                 blank, table = True, None
@@ -750,7 +752,7 @@ class _Structurer:
         call = self.calls.get(number)
         if call is None:  # a note without a call, among other typed notes
             return self.after_note
-        return call < no and (self.note_area or no > max(self.calls.values()))
+        return call < no and (self.note_area or no > self.last_call)
 
     def classify_heading(self, text: str, no: int, blank: bool) -> _Unit | None:
         """Recognise 'I.' and '1.', '1.1.' … headings and numbered paragraphs."""
