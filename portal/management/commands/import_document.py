@@ -1,4 +1,4 @@
-"""import_document: a .txt (UTF-8) or .docx file becomes a new draft."""
+"""import_document: a .txt, .docx, .doc, .rtf or .odt file becomes a new draft."""
 
 import os
 from pathlib import Path
@@ -17,7 +17,8 @@ from portal.services.imports import document_import
 
 class Command(BaseCommand):
     help = (
-        "Imports one file, UTF-8 text or Word .docx (told apart by content), as a draft of "
+        "Imports one file, text or Word .docx (.doc, .rtf and .odt converted by LibreOffice; "
+        "told apart by content), as a draft of "
         "the issuing organisation, by a user who may draft for it (an editor of it, or of a "
         "department of that committee); prints the import report, and last the new "
         "document's id and URL. Files over settings.IMPORT_MAX_BYTES are refused unread."
