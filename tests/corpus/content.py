@@ -370,12 +370,11 @@ def table_truth(table: Table) -> list[list[tuple[str, int, int]]]:
     return [[(nfc(c.text), c.colspan, c.rowspan) for c in row] for row in table.rows]
 
 
-def truth_of(doc: Doc, shown=lambda text: text) -> Truth:
+def truth_of(doc: Doc) -> Truth:
     """What Word shows of ``doc``: its title, body, notes, closing and appendix.
 
     The printed header (party line, issuer, number, place and date, type name) is left out:
-    the portal prints it from the issuer's own data. ``shown`` maps text to what the file's
-    font draws (a legacy font lacking accented capitals).
+    the portal prints it from the issuer's own data.
     """
     pieces = [doc.title]
     for block in doc.body:
@@ -406,11 +405,11 @@ def truth_of(doc: Doc, shown=lambda text: text) -> Truth:
         pieces += [cell.text for row in doc.appendix.rows for cell in row]
         tables.append(table_truth(doc.appendix))
     return Truth(
-        words=[word for piece in pieces if piece for word in words(shown(piece))],
-        footnotes=[nfc(shown(note)) for note in doc.notes],
-        recipients=[nfc(shown(r)) for r in doc.closing.recipients],
-        authority=nfc(shown(doc.closing.authority)),
-        signer_title=nfc(shown(doc.closing.signer_title)),
-        signer_name=nfc(shown(doc.closing.signer_name)),
-        tables=[[[(nfc(shown(t)), c, r) for t, c, r in row] for row in tbl] for tbl in tables],
+        words=[word for piece in pieces if piece for word in words(piece)],
+        footnotes=[nfc(note) for note in doc.notes],
+        recipients=[nfc(r) for r in doc.closing.recipients],
+        authority=nfc(doc.closing.authority),
+        signer_title=nfc(doc.closing.signer_title),
+        signer_name=nfc(doc.closing.signer_name),
+        tables=tables,
     )

@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tests.corpus import legacy
 from tests.corpus.content import (
     ISSUERS,
     RECIPIENTS,
@@ -248,13 +247,6 @@ def specs() -> list[Doc]:
     ]
 
 
-def _shown(doc: Doc):
-    """What the file's font draws: .VnTime lacks most accented capitals."""
-    if "tcvn3" in doc.layout.extras:
-        return legacy.tcvn3_shown
-    return lambda text: text
-
-
 def _extension(doc: Doc) -> str:
     return doc.layout.convert if doc.layout.writer != "docx" else "docx"
 
@@ -370,7 +362,7 @@ def generate(folder: Path) -> list[CorpusFile]:
                 name,
                 doc.kind,
                 features(doc),
-                truth_of(doc, _shown(doc)),
+                truth_of(doc),
                 doc=doc,
                 data=(folder / name).read_bytes(),
             )

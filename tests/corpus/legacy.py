@@ -38,7 +38,7 @@ _VNI = dict(zip(LETTERS, _VNI_LOWER, strict=True)) | dict(
 
 
 def tcvn3(text: str) -> str:
-    """The text as a .VnTime run stores it; capitals it lacks fall to lowercase (see shown)."""
+    """The text as a .VnTime run stores it; accented capitals it lacks fall to lowercase."""
     out = []
     for char in unicodedata.normalize("NFC", text):
         if char in _TCVN3_CAPITALS:
@@ -48,16 +48,25 @@ def tcvn3(text: str) -> str:
     return "".join(out)
 
 
-def tcvn3_shown(text: str) -> str:
-    """What Word shows of a paragraph typed in TCVN3: a line in capitals is typed in .VnTimeH
-    and shows as typed; elsewhere .VnTime shows the accented capitals it lacks in lowercase."""
+def tcvn3_runs(text: str) -> list[tuple[str, str]]:
+    """The text as a careful typist stores it in TCVN3: (codes, font) runs.
+
+    A line in capitals is typed in .VnTimeH; elsewhere an accented capital that .VnTime lacks
+    ("Á" of "Ánh") is typed as its lowercase code in .VnTimeH, one letter in its own run.
+    """
     text = unicodedata.normalize("NFC", text)
     if text.isupper():
-        return text
-    return "".join(
-        char.lower() if char.lower() in _TCVN3 and char not in _TCVN3_CAPITALS else char
-        for char in text
-    )
+        return [(tcvn3_caps(text), ".VnTimeH")]
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        lacking = char.isupper() and char.lower() in _TCVN3 and char not in _TCVN3_CAPITALS
+        font = ".VnTimeH" if lacking else ".VnTime"
+        code = _TCVN3[char.lower()] if lacking else tcvn3(char)
+        if runs and runs[-1][1] == font:
+            runs[-1] = (runs[-1][0] + code, font)
+        else:
+            runs.append((code, font))
+    return runs
 
 
 def tcvn3_caps(text: str) -> str:

@@ -70,17 +70,15 @@ class Ink:
     def __init__(self, extras: frozenset[str]) -> None:
         self.extras = extras
 
-    def __call__(self, text: str) -> tuple[str, str | None]:
-        """The stored text and its font (a typist switches to .VnTimeH for a run in capitals)."""
+    def __call__(self, text: str) -> list[tuple[str, str | None]]:
+        """The stored text in runs, each with its font (None: the document's own)."""
         if "tcvn3" in self.extras:
-            if text.isupper():
-                return legacy.tcvn3_caps(text), ".VnTimeH"
-            return legacy.tcvn3(text), ".VnTime"
+            return list(legacy.tcvn3_runs(text))
         if "vni" in self.extras:
-            return legacy.vni(text), "VNI-Times"
+            return [(legacy.vni(text), "VNI-Times")]
         if "nfd" in self.extras:
-            return unicodedata.normalize("NFD", text), None
-        return text, None
+            return [(unicodedata.normalize("NFD", text), None)]
+        return [(text, None)]
 
 
 def _calls(text: str) -> list[tuple[str, int]]:
@@ -128,25 +126,36 @@ class DocxWriter:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin, section.right_margin = Cm(3), Cm(1.5)
 
-    def run(self, paragraph, text: str, *, fmt: str = "", size=None):
-        stored, font = self.ink(text)
-        run = paragraph.add_run(stored)
-        run.bold = "b" in fmt or None
-        run.italic = "i" in fmt or None
-        run.underline = "u" in fmt or None
-        if font:
-            run.font.name = font
-            run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), font)
-        if size:
-            run.font.size = Pt(size)
-        if "sup" in fmt:
-            run.font.superscript = True
-        if "raised" in fmt:
-            position = OxmlElement("w:position")
-            position.set(qn("w:val"), "8")
-            run._r.get_or_add_rPr().append(position)
-            run.font.size = Pt(9.5)
-        return run
+    def run(self, paragraph, text: str, *, fmt: str = "", size=None) -> list:
+        """The text added to the paragraph, as one run per font; returns the runs."""
+        runs = []
+        # fmt: letters b, i, u combined ("bi"), or one of the call styles "sup" and "raised"
+        emphasis = set() if fmt in ("sup", "raised") else set(fmt)
+        for stored, font in self.ink(text):
+            run = paragraph.add_run(stored)
+            run.bold = "b" in emphasis or None
+            run.italic = "i" in emphasis or None
+            run.underline = "u" in emphasis or None
+            if font:
+                run.font.name = font
+                run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), font)
+            if size:
+                run.font.size = Pt(size)
+            if fmt == "sup":
+                run.font.superscript = True
+            if fmt == "raised":
+                position = OxmlElement("w:position")
+                position.set(qn("w:val"), "8")
+                run._r.get_or_add_rPr().append(position)
+                run.font.size = Pt(9.5)
+            runs.append(run)
+        return runs
+
+    @staticmethod
+    def wrap(element, runs: list) -> None:
+        """Move the runs into an element (a field, a hyperlink, a tracked change)."""
+        for run in runs:
+            element.append(run._r)
 
     def para(self, text: str = "", *, fmt: str = "", align=None, size=None, container=None):
         paragraph = (container or self.word).add_paragraph()
@@ -172,9 +181,7 @@ class DocxWriter:
     def field(self, paragraph, instruction: str, result: str) -> None:
         simple = OxmlElement("w:fldSimple")
         simple.set(qn("w:instr"), instruction)
-        run = self.run(paragraph, result)
-        run._r.getparent().remove(run._r)
-        simple.append(run._r)
+        self.wrap(simple, self.run(paragraph, result))
         paragraph._p.append(simple)
 
     def header(self) -> None:
@@ -248,12 +255,12 @@ class DocxWriter:
                 element.set(qn("w:id"), number)
                 element.set(qn("w:author"), "Nguyễn Thu Trang")
                 element.set(qn("w:date"), "2024-03-01T09:00:00Z")
-            run = self.run(paragraph, doc.inserted)
-            insert.append(run._r)
+            self.wrap(insert, self.run(paragraph, doc.inserted))
             gone = self.run(paragraph, " " + doc.deleted)
-            for text in gone._r.findall(qn("w:t")):
-                text.tag = qn("w:delText")
-            delete.append(gone._r)
+            for run in gone:
+                for text in run._r.findall(qn("w:t")):
+                    text.tag = qn("w:delText")
+            self.wrap(delete, gone)
             paragraph._p.append(insert)
             paragraph._p.append(delete)
             self.run(paragraph, ".")
@@ -264,8 +271,7 @@ class DocxWriter:
             paragraph = self.para(LINK_LEAD + " ")
             link = OxmlElement("w:hyperlink")
             link.set(qn("r:id"), self.word.part.relate_to(LINK_URL, RT.HYPERLINK, True))
-            run = self.run(paragraph, doc.link_text, fmt="u")
-            link.append(run._r)
+            self.wrap(link, self.run(paragraph, doc.link_text, fmt="u"))
             paragraph._p.append(link)
             self.run(paragraph, ".")
         if doc.field_text:
@@ -425,12 +431,16 @@ class FodtWriter:
         self.legacy = bool({"tcvn3", "vni"} & doc.layout.extras)
 
     def span(self, text: str, fmt: str = "") -> str:
-        stored, font = self.ink(text)
-        body = escape(stored, quote=False).replace("\t", "<text:tab/>")
-        style = {"b": "Tb", "i": "Ti", "bi": "Tbi", "u": "Tu"}.get(fmt, "")
-        if font == ".VnTimeH":
-            style = "Tcapsb" if "b" in fmt else "Tcaps"
-        return f'<text:span text:style-name="{style}">{body}</text:span>' if style else body
+        pieces = []
+        for stored, font in self.ink(text):
+            body = escape(stored, quote=False).replace("\t", "<text:tab/>")
+            style = {"b": "Tb", "i": "Ti", "bi": "Tbi", "u": "Tu"}.get(fmt, "")
+            if font == ".VnTimeH":
+                style = "Tcapsb" if "b" in fmt else "Tcaps"
+            pieces.append(
+                f'<text:span text:style-name="{style}">{body}</text:span>' if style else body
+            )
+        return "".join(pieces)
 
     def inline(self, text: str, fmt: str = "") -> str:
         parts = []
