@@ -562,6 +562,14 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _broken_lines(block) -> list[str]:
+    """The lines of a paragraph of a header or closing cell, cut at its line breaks."""
+    for br in block.iter("br"):  # the table is read once: marking its breaks is harmless
+        br.tail = "\n" + (br.tail or "")
+    lines = (_collapse(line) for line in block.text_content().split("\n"))
+    return [line for line in lines if line]
+
+
 def _unmarked(text: str) -> str:
     """A line without its emphasis markers (``**``, ``*``, ``<b>``, ``<i>``)."""
     return re.sub(r"</?[bi]>|\*", " ", text)
@@ -800,9 +808,7 @@ class _LineWriter:
         for tr in trs:
             for index, cell in enumerate(c for c in tr if _tag(c) in ("td", "th")):
                 for block in cell.iter("p", "li", *_HEADING_TAGS):
-                    text = _collapse(block.text_content())
-                    if text:
-                        columns.setdefault(index, []).append(text)
+                    columns.setdefault(index, []).extend(_broken_lines(block))
         for index in sorted(columns):
             for text in columns[index]:
                 self.paragraphs += 1

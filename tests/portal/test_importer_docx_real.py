@@ -508,3 +508,21 @@ def test_the_sanitiser_keeps_spans_of_1_to_50_only(value, kept):
     cell = sanitize_html(f'<table><tr><td colspan="{value}" rowspan="{value}">a</td></tr></table>')
     expected = f'colspan="{value.strip()}" rowspan="{value.strip()}"' if kept else "<td>a"
     assert expected in cell
+
+
+def closing_table_with_line_breaks(document) -> None:
+    """The closing's cells typed as one paragraph each, lines cut by Shift+Enter."""
+    heading(document)
+    left, right = document.add_table(rows=1, cols=2).rows[0].cells
+    run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True)
+    for recipient in RECIPIENTS:
+        left.paragraphs[0].add_run().add_break()
+        left.paragraphs[0].add_run(f"- {recipient}")
+    for index, text in enumerate(("T/M BAN THƯỜNG VỤ", "TRƯỞNG BAN", "", "Nguyễn Văn An")):
+        if index:
+            right.paragraphs[0].add_run().add_break()
+        run(right.paragraphs[0], text, bold=True)
+
+
+def test_line_breaks_in_a_closing_table_cell_keep_its_lines_apart():
+    assert_closing(import_docx(word_file(closing_table_with_line_breaks), "guidance"))
