@@ -205,7 +205,8 @@ CHECKS = {
 }
 
 
-def checks_for(file_name: str, *, damaged: bool, notes: int, tables: int) -> list[str]:
+def checks_for(*, damaged: bool, notes: int, tables: int) -> list[str]:
+    """The checks that apply to a file: a damaged one is only checked for its refusal."""
     if damaged:
         return ["handled"]
     names = ["words_in_draft", "words_accounted", "no_markup", "signer", "recipients"]

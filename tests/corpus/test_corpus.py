@@ -47,9 +47,7 @@ NOT_YET: dict[str, dict[str, str]] = {
 def _params() -> list:
     params = []
     for spec in generate.corpus_index():
-        for name in checks_for(
-            spec.name, damaged=spec.damaged, notes=spec.notes, tables=spec.tables
-        ):
+        for name in checks_for(damaged=spec.damaged, notes=spec.notes, tables=spec.tables):
             marks = []
             reason = NOT_YET.get(spec.name, {}).get(name)
             if reason:
