@@ -26,21 +26,15 @@ pytestmark = pytest.mark.django_db
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "corpus.md"
 
-# What the importer does not do yet, found by the corpus. Neither is named in the issue's
-# parts: a date shown by a complex field, and lines broken inside one table cell (a web
-# page's <br>, LibreOffice's w:br) in the closing.
+# What the importer does not do yet, found by the corpus (the parts do not name it):
+# the date a complex field shows.
 FIELD = (
     "a DATE field written as a complex field (w:fldChar, as LibreOffice writes it) loses its date"
 )
-BREAKS = "line breaks inside the closing's table cell run its lines together"
-SIGNER = ("signer", "recipients")
 
 # file → {check: what it waits for}
 NOT_YET: dict[str, dict[str, str]] = {
     "lo-everything.docx": {"words_accounted": FIELD},
-    "web-bulletin.docx": dict.fromkeys(("words_accounted", *SIGNER), BREAKS),
-    "web-report-appendix.docx": dict.fromkeys(("words_accounted", *SIGNER), BREAKS),
-    "web-plan.docx": dict.fromkeys(("words_accounted", *SIGNER), BREAKS),
 }
 
 
