@@ -34,6 +34,11 @@ from django.utils.translation import gettext_noop
 from portal.importing.blocks import ImportRefused
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Every Word 97-2003 file holds a stream of this name in its compound file's directory
+# (names are UTF-16LE there). Without it the file is not a .doc LibreOffice can read as
+# one: a damaged file, or a password-protected .docx (an "EncryptedPackage" stream), which
+# LibreOffice would otherwise import as plain text, garbage and all.
+WORD_STREAM = "WordDocument".encode("utf-16-le")
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # What the import report calls each format.
 FORMAT_NAMES = {
@@ -61,7 +66,7 @@ FAILED = gettext_noop(
 def old_format(data: bytes) -> str | None:
     """'doc', 'rtf' or 'odt' when the bytes are one of them, else None."""
     if data.startswith(OLE2_MAGIC):
-        return "doc"
+        return "doc" if WORD_STREAM in data else None
     if data.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
         return "rtf"
     if data.startswith(b"PK\x03\x04"):
