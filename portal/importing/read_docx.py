@@ -480,7 +480,9 @@ def _text_boxes_as_paragraphs(root) -> bool:
         holder = next(
             (up for up in content.iterancestors() if _tag_name(up) == "AlternateContent"),
             None,
-        ) or next((up for up in content.iterancestors() if up.tag == f"{_W}r"), None)
+        )
+        if holder is None:  # an element's truth is its having children: compare with None
+            holder = next((up for up in content.iterancestors() if up.tag == f"{_W}r"), None)
         paragraph = next((up for up in content.iterancestors() if up.tag == f"{_W}p"), None)
         if holder is None or paragraph is None or holder in done:
             continue

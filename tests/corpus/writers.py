@@ -365,6 +365,9 @@ _FODT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  <style:style style:name="Standard" style:family="paragraph"/>
 </office:styles>
 <office:automatic-styles>
+ <number:date-style style:name="Ndmy"><number:day number:style="long"/><number:text>/</number:text>
+  <number:month number:style="long"/><number:text>/</number:text><number:year
+  number:style="long"/></number:date-style>
  <style:style style:name="Pc" style:family="paragraph"><style:paragraph-properties
   fo:text-align="center"/></style:style>
  <style:style style:name="Pr" style:family="paragraph"><style:paragraph-properties
@@ -630,8 +633,11 @@ class FodtWriter:
             )
         if doc.field_text:
             self.out.append(
+                # With its date style, as an office's template has it: without one
+                # LibreOffice writes the field's result in its default form (3/31/24).
                 f'<text:p>{self.span(FIELD_LEAD + " ")}<text:date text:fixed="true" '
-                f'text:date-value="2024-03-31T00:00:00">{self.span(doc.field_text)}'
+                f'style:data-style-name="Ndmy" text:date-value="2024-03-31T00:00:00">'
+                f"{self.span(doc.field_text)}"
                 "</text:date></text:p>"
             )
         if doc.image_caption:
