@@ -305,9 +305,11 @@ class PulledGroup:
         return line_for(row)
 
 
-def pulled_groups(document: Document) -> list[PulledGroup]:
-    """The indicators the city's districts reported for the report's quarter, grouped."""
-    reports = district_reports(document)
+def pulled_groups(document: Document, reports: list[Document] | None = None) -> list[PulledGroup]:
+    """The indicators the city's districts reported for the report's quarter, grouped;
+    ``reports``: the district reports when the caller already has them (one query less)."""
+    if reports is None:
+        reports = district_reports(document)
     rows = (
         Indicator.objects.filter(report_id__in=[d.pk for d in reports], source_report=None)
         .select_related("parent")

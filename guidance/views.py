@@ -88,10 +88,11 @@ def indicator_pull(request, pk: int):
             notice = _("Đã đưa %(count)s dòng số liệu của các quận, huyện vào báo cáo.")
             messages.success(request, notice % {"count": written})
             return redirect("guidance:indicator_list", pk=document.pk)
+    reports = district_reports(document)
     context = {
         "document": document,
-        "reports": district_reports(document),
-        "groups": pulled_groups(document),
+        "reports": reports,
+        "groups": pulled_groups(document, reports),
         "can_pull": ACTIONS["edit"].test(request.user, document),
         "error": error,
     }

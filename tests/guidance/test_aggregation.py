@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guidance.models import Indicator
+from guidance.models import Indicator, Report
 from guidance.selectors import district_reports, indicator_lines, pulled_groups
 from guidance.services import report_indicators_pull
 from portal.models import WorkflowEvent
@@ -260,3 +262,13 @@ def test_the_migration_tells_table_rows_from_rows_the_pull_added(users, district
     )
     migration.mark_where_rows_come_from(apps, None)
     assert {row.pk: row.table_cells for row in rows.all()} == before
+
+
+def test_pull_page_looks_for_the_district_reports_once(client, users, districts, city):
+    client.force_login(users["hp.editor"])
+    url = reverse("guidance:indicator_pull", args=[city.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    quarter_filter = f'"{Report._meta.db_table}"."quarter" ='  # district_reports' WHERE
+    district_queries = [q["sql"] for q in queries if quarter_filter in q["sql"]]
+    assert len(district_queries) == 1
