@@ -41,46 +41,74 @@ def body_text(body_html: str) -> str:
     return parse_body(body_html or "").text
 
 
-def _cited_for(reference: Reference, year: int | None, scope: int | None) -> CitedDocument:
-    """The cited document of a reference: same number, year and scope (a local number is
-    its district's or city's); an undated mention takes a dated one."""
-    rows = list(CitedDocument.objects.filter(key=reference.key, scope_id=scope))
-    undated = next((row for row in rows if row.year is None), None)
-    if year is None:
-        dated = [row for row in rows if row.year is not None]
-        # An undated mention means the latest of that number: bulletins cite current directives.
-        row = max(dated, key=lambda r: (r.year, r.issued_on or date.min)) if dated else undated
-    else:
-        row = next((row for row in rows if row.year == year), None) or undated
-    if row is None:
-        row, _ = CitedDocument.objects.get_or_create(
-            key=reference.key,
-            year=year,
-            scope_id=scope,
-            defaults={
-                "number": reference.number[:_NUMBER_LIMIT],
-                "type_name": reference.type_name[:_TYPE_LIMIT],
-                "issuer_code": reference.issuer_code[:30],
-            },
-        )
-    return row
+class _CitedIndex:
+    """The cited documents of one body's numbers, read in one query; those still missing
+    are made in memory and written together by ``save``."""
 
+    def __init__(self, keys: set[str]):
+        self.rows: dict[tuple[str, int | None], list[CitedDocument]] = {}
+        for row in CitedDocument.objects.filter(key__in=keys):
+            self.rows.setdefault((row.key, row.scope_id), []).append(row)
+        self.changed: dict[int, set[str]] = {}
 
-def _fill(row: CitedDocument, reference: Reference, year: int | None, *, trusted: bool) -> None:
-    """Complete what earlier mentions left blank: the year, and from an approved document
-    the date and the issuing body."""
-    changed = {}
-    if row.year is None and year is not None:
-        changed["year"] = year
-    if trusted and not row.issued_by and reference.issued_by:
-        changed["issued_by"] = reference.issued_by[:_ISSUED_BY_LIMIT]
-    dated = reference.issued_on and reference.issued_on.year == (row.year or year)
-    if trusted and not row.issued_on and dated:
-        changed["issued_on"] = reference.issued_on
-    if changed:
-        for name, value in changed.items():
-            setattr(row, name, value)
-        row.save(update_fields=list(changed))
+    def cited_for(self, reference: Reference, year: int | None, scope: int | None):
+        """The cited document of a reference: same number, year and scope (a local number
+        is its district's or city's); an undated mention takes a dated one."""
+        rows = self.rows.setdefault((reference.key, scope), [])
+        undated = next((row for row in rows if row.year is None), None)
+        if year is None:
+            dated = [row for row in rows if row.year is not None]
+            # An undated mention means the latest of that number: bulletins cite current
+            # directives.
+            row = max(dated, key=lambda r: (r.year, r.issued_on or date.min)) if dated else undated
+        else:
+            row = next((row for row in rows if row.year == year), None) or undated
+        if row is None:
+            row = CitedDocument(
+                key=reference.key,
+                year=year,
+                scope_id=scope,
+                number=reference.number[:_NUMBER_LIMIT],
+                type_name=reference.type_name[:_TYPE_LIMIT],
+                issuer_code=reference.issuer_code[:30],
+            )
+            rows.append(row)
+        return row
+
+    def fill(self, row: CitedDocument, reference: Reference, year: int | None, *, trusted: bool):
+        """Complete what earlier mentions left blank: the year, and from an approved
+        document the date and the issuing body."""
+        changed = set()
+        if row.year is None and year is not None:
+            row.year = year
+            changed.add("year")
+        if trusted and not row.issued_by and reference.issued_by:
+            row.issued_by = reference.issued_by[:_ISSUED_BY_LIMIT]
+            changed.add("issued_by")
+        dated = reference.issued_on and reference.issued_on.year == (row.year or year)
+        if trusted and not row.issued_on and dated:
+            row.issued_on = reference.issued_on
+            changed.add("issued_on")
+        if changed and row.pk is not None:
+            self.changed.setdefault(row.pk, set()).update(changed)
+
+    def save(self, used: list[CitedDocument]) -> dict[int, CitedDocument]:
+        """Write the new and completed rows (at most three queries); return the stored
+        row of each used one by its ``id()``. A row another save made meanwhile is taken."""
+        new = [row for row in used if row.pk is None]
+        old = {row.pk: row for row in used if row.pk is not None and row.pk in self.changed}
+        if old:
+            fields = sorted(set().union(*(self.changed[pk] for pk in old)))
+            CitedDocument.objects.bulk_update(old.values(), fields)
+        stored = {id(row): row for row in used if row.pk is not None}
+        if new:
+            CitedDocument.objects.bulk_create(new, ignore_conflicts=True)
+            made = {
+                (row.key, row.year, row.scope_id): row
+                for row in CitedDocument.objects.filter(key__in={row.key for row in new})
+            }
+            stored.update({id(row): made[(row.key, row.year, row.scope_id)] for row in new})
+        return stored
 
 
 def _basis_numbered(document: Document, reference: Reference) -> Document | None:
@@ -141,26 +169,32 @@ def _lower_basis_sync(document: Document) -> None:
 
 @transaction.atomic
 def references_sync(*, document: Document, revision: Revision) -> int:
-    """Replace the document's citations by those of the revision's body; return their count."""
+    """Replace the document's citations by those of the revision's body; return their count.
+
+    A fixed number of queries whatever the number of citations: the cited documents are
+    read at once, the new ones and the citations written in bulk."""
     text = body_text(revision.body_html)
     references = find_references(text)
+    index = _CitedIndex({reference.key for reference in references})
+    trusted = document.status in _TRUSTED
     chosen: OrderedDict[int, tuple[CitedDocument, Reference, bool]] = OrderedDict()
     resolved: dict[tuple[str, int | None], CitedDocument] = {}
     for reference, year in zip(references, years_in_context(references), strict=True):
         cited = resolved.get((reference.key, year))
         if cited is None:
             scope = scope_id(reference.issuer_code, document.issuer.ancestor_ids)
-            cited = resolved[(reference.key, year)] = _cited_for(reference, year, scope)
-        _fill(cited, reference, year, trusted=document.status in _TRUSTED)
+            cited = resolved[(reference.key, year)] = index.cited_for(reference, year, scope)
+        index.fill(cited, reference, year, trusted=trusted)
         basis = is_based_on(text, reference)
-        if cited.pk not in chosen or (basis and not chosen[cited.pk][2]):
-            previous = chosen.get(cited.pk)
-            chosen[cited.pk] = (cited, previous[1] if previous else reference, basis)
+        if id(cited) not in chosen or (basis and not chosen[id(cited)][2]):
+            previous = chosen.get(id(cited))
+            chosen[id(cited)] = (cited, previous[1] if previous else reference, basis)
+    stored = index.save([cited for cited, _, _ in chosen.values()])
     Citation.objects.filter(document=document).delete()
     Citation.objects.bulk_create(
         Citation(
             document=document,
-            cited=cited,
+            cited=stored[id(cited)],
             revision=revision,
             text=" ".join(text[reference.start : reference.end].split())[:_TEXT_LIMIT],
             position=position,

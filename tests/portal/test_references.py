@@ -806,3 +806,30 @@ def test_the_migration_splits_a_local_number_cited_by_two_districts(users, orgs)
     migration.scope_local_numbers(apps, None)
     rows = {c.document_id: c.cited.scope_id for c in Citation.objects.filter(cited__key="5-KH/QU")}
     assert rows == {doson.pk: orgs["doson"].pk, ngoquyen.pk: orgs["ngoquyen"].pk}
+
+
+def _body_citing(count: int, first: int) -> str:
+    """A body citing ``count`` national directives and as many district plans, all new."""
+    return "".join(
+        f"<p>Quán triệt Chỉ thị số {i}-CT/TW ngày 14/6/2024 của Bộ Chính trị "
+        f"và Kế hoạch số {i}-KH/QU.</p>"
+        for i in range(first, first + count)
+    )
+
+
+def test_a_save_costs_the_same_queries_for_5_and_50_citations(users, orgs):
+    document = make_document(users, orgs)
+    counts = []
+    for count, first in ((5, 1000), (50, 2000)):
+        for body in (_body_citing(count, first), _body_citing(count, first) + "<p>.</p>"):
+            # the first save makes the cited documents, the second finds them
+            with CaptureQueriesContext(connection) as queries:
+                document_update(document=document, actor=users["doson.editor"],
+                                title=document.title, body_html=body)  # fmt: skip
+            counts.append(len(queries))
+        assert document.citations.count() == 2 * count
+    assert counts[0] == counts[2] and counts[1] == counts[3]
+    plan = document.citations.get(cited__key="2000-KH/QU").cited
+    assert (plan.year, plan.scope_id) == (None, orgs["doson"].pk)
+    directive = document.citations.get(cited__key="2049-CT/TW").cited
+    assert (directive.year, directive.scope_id) == (2024, None)
