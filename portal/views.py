@@ -30,6 +30,7 @@ from portal.handoff import current_holders, handoff_message, person_name, waitin
 from portal.importing import ImportRefused
 from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
 from portal.models import Document, Membership, Organisation, RenderedFile, Revision
+from portal.pagination import paginate
 from portal.reader_views import reader_home
 from portal.rendering.registry import RENDERERS
 from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
@@ -101,14 +102,29 @@ def home(request):
     return redirect("portal:library")
 
 
+# Returned documents and drafts nobody touched for this long leave the inbox's list unless asked.
+STALE_AFTER = timedelta(days=60)
+
+
 @login_required
 def document_list(request):
+    """The inbox: everything waiting for the user, complete; the unpublished documents paged,
+    without drafts and returned documents left untouched for ``STALE_AFTER`` unless asked."""
     documents = documents_visible_to(request.user).exclude(status=Document.Status.PUBLISHED)
-    awaiting = [d for d in documents if ACTIONS["forward"].test(request.user, d)
+    submitted = documents.filter(status=Document.Status.SUBMITTED)  # only these await review
+    awaiting = [d for d in submitted if ACTIONS["forward"].test(request.user, d)
                 or ACTIONS["approve"].test(request.user, d)]  # fmt: skip
     approvable = [d for d in awaiting if ACTIONS["approve"].test(request.user, d)]
+    show_stale = request.GET.get("cu") == "1"
+    if not show_stale:
+        documents = documents.exclude(
+            status__in=[Document.Status.DRAFT, Document.Status.RETURNED],
+            updated_at__lt=timezone.now() - STALE_AFTER,
+        )
     context = {
-        "documents": documents,
+        "documents": paginate(request, documents.order_by("-updated_at", "-pk")),
+        "show_stale": show_stale,
+        "stale_days": STALE_AFTER.days,
         "awaiting": awaiting,
         "approvable_ids": {d.pk for d in approvable},
         "approve_form": ApproveForm() if approvable else None,
@@ -176,7 +192,7 @@ def documents_approve(request):
 
 @login_required
 def library(request):
-    documents = published_for_reader(request.user).order_by("-published_at")
+    documents = published_for_reader(request.user).order_by("-published_at", "-pk")
     kind, month, issuer = (request.GET.get(k, "") for k in ("kind", "month", "issuer"))
     if kind in KINDS:
         documents = documents.filter(kind=kind)
@@ -193,7 +209,8 @@ def library(request):
     issuers = Organisation.objects.filter(
         pk__in=published_for_reader(request.user).values("issuer_id")
     )
-    context = {"documents": documents, "issuers": issuers, "kinds": kind_choices(),
+    context = {"documents": paginate(request, documents), "issuers": issuers,
+               "kinds": kind_choices(),
                "filters": {"kind": kind, "month": month, "issuer": issuer}}  # fmt: skip
     return render(request, "portal/library.html", context)
 
@@ -656,4 +673,5 @@ def documents_stuck(request):
             continue
         rows.append({"document": document, "holders": [person_name(u) for u in holders],
                      "waiting_days": (timezone.now() - document.waiting_since).days})  # fmt: skip
-    return render(request, "portal/documents_stuck.html", {"rows": rows, "days": days})
+    context = {"rows": paginate(request, rows), "days": days}
+    return render(request, "portal/documents_stuck.html", context)
