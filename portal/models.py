@@ -130,7 +130,11 @@ class Document(models.Model):
         verbose_name = _("văn bản")
         verbose_name_plural = _("văn bản")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "audience"])]
+        indexes = [
+            models.Index(fields=["status", "audience"]),
+            # The library and the monthly issues: newest published first.
+            models.Index(fields=["-published_at", "-id"], name="portal_doc_published_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer", "term_start", "number"],

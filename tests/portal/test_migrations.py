@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from guidance.indicators import read_indicator_table
+from portal.models import Document
 from portal.references import scope_id
 from portal.sanitize import sanitize_html
 from tests.portal.import_helpers import import_text
@@ -114,3 +116,12 @@ def test_report_seed_has_an_indicator_table():
     table = read_indicator_table(seed_body(SEEDS / "report-2023-q1-haiphong.txt"))
     assert table is not None
     assert len(table.rows) > 3
+
+
+@pytest.mark.django_db
+def test_documents_newest_published_first_have_an_index():
+    """The library and the monthly issues are read by publication date, newest first."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Document._meta.db_table)
+    index = constraints["portal_doc_published_idx"]
+    assert index["index"] and index["columns"] == ["published_at", "id"]
