@@ -626,7 +626,7 @@ class _Builder:
             local_of.setdefault(c.scope_id, []).append(c)
         documents = Document.objects.values_list(
             "pk", "current_revision_id", "audience_id", "created_at"
-        )
+        ).order_by("pk")
         rows = []
         for pk, revision_id, audience_id, created_at in documents.iterator(chunk_size=BATCH):
             earlier = [c for c in pool_national if c.year <= created_at.year]
@@ -649,8 +649,10 @@ class _Builder:
         self._count("trích dẫn", len(rows))
 
     def receipts(self) -> None:
-        published = Document.objects.filter(status=Status.PUBLISHED).values_list(
-            "pk", "audience_id", "published_at"
+        published = (
+            Document.objects.filter(status=Status.PUBLISHED)
+            .values_list("pk", "audience_id", "published_at")
+            .order_by("pk")
         )
         columns = ["document_id", "organisation_id", "user_id", "created_at"]
         total = 0
