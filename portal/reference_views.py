@@ -21,7 +21,8 @@ def _cited_issuers(citations) -> list[tuple[str, str]]:
     """The issuing bodies of the cited documents, by their code in the number ("TW", "CP"),
     each named by the bodies the texts give for it ("TW — Ban Bí thư, Bộ Chính trị")."""
     names: dict[str, set[str]] = {}
-    pairs = citations.values_list("cited__issuer_code", "cited__issued_by").distinct()
+    # Without the citations' ordering, DISTINCT keeps a few pairs instead of every citation.
+    pairs = citations.values_list("cited__issuer_code", "cited__issued_by").order_by().distinct()
     for code, issued_by in pairs:
         if code:
             names.setdefault(code, set()).update([issued_by] if issued_by else [])

@@ -833,3 +833,12 @@ def test_a_save_costs_the_same_queries_for_5_and_50_citations(users, orgs):
     assert (plan.year, plan.scope_id) == (None, orgs["doson"].pk)
     directive = document.citations.get(cited__key="2049-CT/TW").cited
     assert (directive.year, directive.scope_id) == (2024, None)
+
+
+def test_propaganda_reads_the_cited_issuers_as_distinct_pairs_unsorted(client, users, orgs):
+    _many_citations(users, orgs, 20)
+    client.force_login(users["doson.editor"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("portal:propaganda")).status_code == 200
+    issuers = [q["sql"] for q in queries if q["sql"].startswith("SELECT DISTINCT")]
+    assert issuers and all("ORDER BY" not in sql for sql in issuers)
