@@ -1,6 +1,8 @@
 """Named personas shared by all tests, built from the demo tree."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from portal.services.demo import demo_tree_load
 
@@ -13,6 +15,15 @@ PERSONAS = [
     "ngoquyen.secretary",  # a cell secretary elsewhere
     "hn.approver",  # an outsider: another city's approver
 ]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in the interface language: a test that switched to English (or a
+    request that did) must not leave its language to the next test's services."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
