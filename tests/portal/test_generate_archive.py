@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.test import Client
 from django.urls import reverse
 
+from portal.demo.archive import SHARED_PDF
 from portal.models import (
     Citation,
     Document,
@@ -21,7 +22,6 @@ from portal.models import (
     WorkflowEvent,
 )
 from portal.selectors import published_for_reader
-from portal.services.archive import SHARED_PDF
 from portal.services.register import format_number
 
 

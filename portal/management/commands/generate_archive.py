@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.services.archive import SIZES, ArchiveRefused, archive_generate
+from portal.demo.archive import SIZES, ArchiveRefused, archive_generate
 
 
 class Command(BaseCommand):
