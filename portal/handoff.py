@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.access import approval_chain, step_holders
+from portal.access import approval_chain
 from portal.models import Document, Membership
-from portal.rules import has_edited
+from portal.services.workflow import step_reviewers
 
 
 def person_name(user) -> str:
@@ -19,7 +19,7 @@ def current_holders(document: Document) -> list:
     if document.status != Document.Status.SUBMITTED:
         return []
     role = approval_chain(document)[document.step - 1]
-    return [u for u in step_holders(document, role) if not has_edited(u, document)]
+    return step_reviewers(document, role)
 
 
 def waiting_with(document: Document) -> str:

@@ -63,7 +63,7 @@ from portal.services.monthly import (
     month_opened_message,
     period_of,
 )
-from portal.services.register import register_next_number
+from portal.services.register import register_next_number, register_next_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -134,20 +134,6 @@ def document_list(request):
     return render(request, "portal/document_list.html", context)
 
 
-def _numbers_to_issue(documents: list[Document]) -> list[tuple[Document, str]]:
-    """Each document with the number approving them in this order would give it."""
-    taken: dict[tuple[int, str], int] = {}
-    items = []
-    for document in documents:
-        key = (document.issuer_id, document.kind)
-        number = register_next_number(document=document, day=timezone.localdate())
-        sequence, _sep, rest = number.partition("-")
-        number = f"{int(sequence) + taken.get(key, 0)}-{rest}"
-        taken[key] = taken.get(key, 0) + 1
-        items.append((document, number))
-    return items
-
-
 @login_required
 @require_POST
 def documents_approve(request):
@@ -166,7 +152,8 @@ def documents_approve(request):
     # The inbox's own post asks for the confirmation; the confirmation page posts "confirmed".
     form = ApproveForm(request.POST if "confirmed" in request.POST else None)
     if not form.is_valid():
-        context = {"items": _numbers_to_issue(documents), "form": form}
+        numbers = register_next_numbers(documents=documents, day=timezone.localdate())
+        context = {"items": list(zip(documents, numbers, strict=True)), "form": form}
         status = 400 if "confirmed" in request.POST else 200
         return render(request, "portal/approve_many_confirm.html", context, status=status)
     done, refused = [], []

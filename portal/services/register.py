@@ -34,13 +34,25 @@ def _next_sequence(*, issuer_id: int, kind: str, term: int) -> int:
     return (last or 0) + 1
 
 
+def register_next_numbers(*, documents: list[Document], day: date) -> list[str]:
+    """The numbers approving the documents now, in this order, would take (shown before
+    approving; another approval of the same issuer in between takes them first)."""
+    term = term_start_for(day)
+    taken: dict[tuple[int, str], int] = {}
+    numbers = []
+    for document in documents:
+        key = (document.issuer_id, document.kind)
+        if key not in taken:
+            taken[key] = _next_sequence(issuer_id=key[0], kind=key[1], term=term) - 1
+        taken[key] += 1
+        number = format_number(sequence=taken[key], kind=document.kind, issuer=document.issuer)
+        numbers.append(number)
+    return numbers
+
+
 def register_next_number(*, document: Document, day: date) -> str:
-    """The number approving the document now would take (shown before approving; another
-    approval of the same issuer in between takes it first)."""
-    sequence = _next_sequence(
-        issuer_id=document.issuer_id, kind=document.kind, term=term_start_for(day)
-    )
-    return format_number(sequence=sequence, kind=document.kind, issuer=document.issuer)
+    """The number approving this one document now would take."""
+    return register_next_numbers(documents=[document], day=day)[0]
 
 
 def register_issue_number(*, document: Document, day: date) -> str:

@@ -52,6 +52,12 @@ ROLE_TITLES = {
 }
 
 
+def step_reviewers(document: Document, role: str) -> list:
+    """Who may act on a review role for the document: its holders, less anyone who wrote or
+    changed it (four eyes)."""
+    return [u for u in step_holders(document, role) if not has_edited(u, document)]
+
+
 def chain_for(document: Document) -> tuple[list[str], list[str]]:
     """The review steps that apply to the document now, and why any step was left out.
 
@@ -61,8 +67,7 @@ def chain_for(document: Document) -> tuple[list[str], list[str]]:
     """
     chain, notes = [], []
     for role in FULL_CHAIN:
-        holders = [u for u in step_holders(document, role) if not has_edited(u, document)]
-        if holders:
+        if step_reviewers(document, role):
             chain.append(role)
         elif role == Membership.Role.APPROVER:
             raise ValidationError(
