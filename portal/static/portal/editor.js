@@ -249,6 +249,12 @@
     var inflight = null;
     var submitting = false;
     var stopped = false;
+    // This page's editing session: its autosaves rewrite one working copy on the server
+    // instead of adding a revision each time. Reopening the editor starts a new one.
+    var session = Array.prototype.map.call(
+      window.crypto.getRandomValues(new Uint8Array(16)),
+      function (byte) { return (byte + 256).toString(16).slice(1); }
+    ).join("");
 
     function snapshot() {
       var parts = [];
@@ -271,6 +277,7 @@
       if (submitting || stopped || inflight || !url || !dirty()) return inflight;
       var sent = snapshot();
       var body = new URLSearchParams(new FormData(form));
+      body.append("editing_session", session);
       var size = body.toString().length;
       say(form.dataset.savingText, "");
       inflight = fetch(url, {
