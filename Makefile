@@ -49,3 +49,8 @@ test: system-check lint
 bench: system-check
 	@command -v wrk >/dev/null || { echo "Thiếu wrk (apt-get install wrk)."; exit 1; }
 	$(PY) bench/run.py
+
+# The scale part alone (BENCH_PARTS=scale): archives S, M and L on PostgreSQL, built once.
+.PHONY: bench-scale
+bench-scale: system-check
+	$(PY) bench/scale.py
