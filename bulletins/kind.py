@@ -3,7 +3,6 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
@@ -64,9 +63,10 @@ def period_name(document: Document) -> str:
     return str(words % {"month": record.period_month, "year": record.period_year})
 
 
-def in_period(year: int, month: int) -> Q:
-    """The bulletins of the month."""
-    return Q(bulletin__period_year=year, bulletin__period_month=month)
+def period_months(record) -> tuple[int, int]:
+    """The bulletin's month, as a month index."""
+    month = record.period_year * 12 + record.period_month - 1
+    return month, month
 
 
 BULLETIN = Kind(
@@ -86,5 +86,5 @@ BULLETIN = Kind(
     export_fields=export_fields,
     print_options={"masthead": True},
     period_name=period_name,
-    in_period=in_period,
+    period_months=period_months,
 )

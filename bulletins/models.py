@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.kinds import store_period
 from portal.models import Document
 
 
@@ -26,3 +27,7 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"Bản tin tháng {self.period_month}/{self.period_year}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        store_period(self)  # the document's stored period columns follow this row

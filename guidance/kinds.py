@@ -4,7 +4,6 @@ import re
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
@@ -117,9 +116,10 @@ def _report_period(document: Document) -> str:
     return str(_("quý %(quarter)s/%(year)s") % {"quarter": record.quarter, "year": record.year})
 
 
-def _report_in_period(year: int, month: int) -> Q:
-    """The report of the quarter that contains the month."""
-    return Q(report__year=year, report__quarter=(month - 1) // 3 + 1)
+def report_period_months(record) -> tuple[int, int]:
+    """The report's quarter: its first and last month, as month indexes."""
+    first = record.year * 12 + (record.quarter - 1) * 3
+    return first, first + 2
 
 
 # A guidance has no period of its own: it is placed by the month it was issued in, the
@@ -156,7 +156,7 @@ REPORT_KIND = Kind(
     checklist=report_checklist,
     after_save=_report_saved,
     period_name=_report_period,
-    in_period=_report_in_period,
+    period_months=report_period_months,
     detail_template="guidance/_report_actions.html",
     urls="guidance.urls",
 )

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.kinds import store_period
 from portal.models import Document
 
 
@@ -49,6 +50,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Báo cáo quý {self.quarter}/{self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        store_period(self)  # the document's stored period columns follow this row
 
 
 def _figure_field(label: str) -> models.DecimalField:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django import forms
@@ -68,9 +70,10 @@ class Kind:
     # (document) -> the time it is about, in words: "tháng 12/2026" for a bulletin, "quý
     # 1/2023" for a report; "" for a kind without a period of its own (named by its number).
     period_name: Callable[[Document], str] = lambda document: ""
-    # (year, month) -> Q on Document: its own period contains that month (a bulletin of the
-    # month, a report of the quarter). None: placed by the month it was issued in.
-    in_period: Callable[[int, int], Q] | None = None
+    # (the kind's own row) -> the first and last month it is about, as month indexes (a
+    # bulletin's month, a report's quarter); stored on the document by the row's save().
+    # None: the document is placed by the month it was issued in.
+    period_months: Callable[[Any], tuple[int, int]] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -106,15 +109,44 @@ def kind_related_names() -> list[str]:
     return [kind.related_name for kind in KINDS.values()]
 
 
+def month_index(moment: date | datetime) -> int:
+    """year × 12 + month − 1 of a date, or of a time in the portal's time zone."""
+    if isinstance(moment, datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.year * 12 + moment.month - 1
+
+
+# The longest period a kind has (a report's quarter, with room for a year): it bounds the
+# index range a month's filter reads.
+LONGEST_PERIOD = 12
+
+
 def period_condition(year: int, month: int) -> Q:
-    """Documents whose own period contains the month, each kind asked what its period is."""
-    condition = Q(pk__in=[])
-    for kind in KINDS.values():
-        own = kind.in_period(year, month) if kind.in_period else issued_in(year, month)
-        condition |= Q(kind=kind.name) & own
+    """Documents whose own period contains the month, on the stored period columns."""
+    index = year * 12 + month - 1
+    return Q(
+        period_last__gte=index,
+        period_last__lt=index + LONGEST_PERIOD,
+        period_first__lte=index,
+    )
+
+
+def period_range_condition(start: int | None, end: int | None, prefix: str = "") -> Q:
+    """Documents whose last month lies between two month indexes (either may be open)."""
+    condition = Q()
+    if start is not None:
+        condition &= Q(**{f"{prefix}period_last__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{prefix}period_last__lte": end})
     return condition
 
 
-def issued_in(year: int, month: int) -> Q:
-    """Documents issued in the month (the period of a kind without one of its own)."""
-    return Q(issued_on__year=year, issued_on__month=month)
+def store_period(record: models.Model) -> None:
+    """Store a kind row's period on its document (called by the row's save())."""
+    kind = next(kind for kind in KINDS.values() if kind.model_label == record._meta.label)
+    first, last = kind.period_months(record)
+    documents = apps.get_model("portal", "Document").objects
+    documents.filter(pk=record.document_id).update(period_first=first, period_last=last)
+    cached = record._state.fields_cache.get("document")
+    if cached is not None:
+        cached.period_first, cached.period_last = first, last

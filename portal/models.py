@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.kinds import kind_choices
+from portal.kinds import KINDS, kind_choices, month_index
+from portal.references import normalise_number
 from portal.storage import private_storage
 
 
@@ -109,6 +110,9 @@ class Document(models.Model):
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     number = models.CharField(_("số"), max_length=50, blank=True)
+    # The number's comparison key (references.normalise_number), kept by save(): a cited
+    # number is found by equality on an index instead of a suffix scan.
+    number_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     # First year of the Party term the number was issued in: numbers restart every term, so
     # "1-BT/BTGQU" of 2024 and of 2026 are two documents.
     term_start = models.PositiveSmallIntegerField(_("nhiệm kỳ"), null=True, blank=True)
@@ -125,6 +129,11 @@ class Document(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # An approved document the approver chose to publish later; the task worker publishes it.
     publish_at = models.DateTimeField(_("hẹn ban hành lúc"), null=True, blank=True)
+    # The months the document is about, as month indexes (year × 12 + month − 1): a bulletin's
+    # month, a report's quarter (kept by the kind's own row), else the month it was issued,
+    # published or created in (kept by save()). Lists filter and order on them directly.
+    period_first = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    period_last = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản")
@@ -134,6 +143,7 @@ class Document(models.Model):
             models.Index(fields=["status", "audience"]),
             # The library and the monthly issues: newest published first.
             models.Index(fields=["-published_at", "-id"], name="portal_doc_published_idx"),
+            models.Index(fields=["period_last", "period_first"], name="portal_doc_period_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -145,6 +155,20 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep the derived columns (number key, dated period) with what they derive from."""
+        self.number_key = normalise_number(self.number) if self.number else ""
+        derived = {"number_key"}
+        kind = KINDS.get(self.kind)
+        if kind is None or kind.period_months is None:
+            self.period_first = self.period_last = month_index(
+                self.issued_on or self.published_at or self.created_at or timezone.now()
+            )
+            derived |= {"period_first", "period_last"}
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | derived
+        super().save(*args, **kwargs)
 
     @property
     def recipient_lines(self) -> list[str]:
@@ -159,6 +183,10 @@ class Revision(models.Model):
     body_html = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # An autosave's working copy: replaced in place by the next autosave of the same editing
+    # session (editing_session), instead of a new revision every few seconds.
+    autosaved = models.BooleanField(default=False)
+    editing_session = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["document", "number"]

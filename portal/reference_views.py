@@ -9,8 +9,10 @@ from django.views.decorators.http import require_GET
 
 from portal.forms import PropagandaFilterForm
 from portal.models import CitedDocument, Organisation
+from portal.pagination import paginate
 from portal.services.references import (
     citations_visible_to,
+    cited_counts,
     cited_rows,
     documents_numbered,
     sees_propaganda,
@@ -58,21 +60,24 @@ def propaganda(request):
             citations = citations.filter(document__issuer=data["issuer"])
         if data["cited_issuer"]:
             citations = citations.filter(cited__issuer_code=data["cited_issuer"])
-    context = {"form": form, "rows": cited_rows(citations)}
+    paged = paginate(request, cited_counts(citations))
+    context = {"form": form, "paged": paged, "rows": cited_rows(paged)}
     return render(request, "references/propaganda.html", context)
 
 
 @login_required
 @require_GET
 def cited_detail(request, pk: int):
-    """One cited document and the documents the user may see that cite it (else 404)."""
+    """One cited document and, a page at a time, the documents the user may see that cite
+    it, latest month first (else 404)."""
     cited = CitedDocument.objects.filter(pk=pk).first()
-    rows = cited_rows(citations_visible_to(request.user).filter(cited_id=pk)) if cited else []
-    if not rows:
+    citations = citations_visible_to(request.user).filter(cited_id=pk)
+    paged = paginate(request, citations.order_by("-period", "-document_id"))
+    if cited is None or not paged.page.paginator.count:
         raise Http404(_("Không tìm thấy văn bản được trích dẫn."))
     context = {
         "cited": cited,
-        "row": rows[0],
+        "citations": paged,
         "in_portal": documents_numbered(request.user, cited),
     }
     return render(request, "references/cited_detail.html", context)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Max
+from django.db.models import Max, Prefetch, Q
 from django.forms import HiddenInput
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,23 +21,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.access import drafts_for, has_two_step, held_roles, reads_only, signed_in_two_step
+from portal.access import (
+    FULL_CHAIN,
+    Held,
+    drafts_for,
+    has_two_step,
+    held_roles,
+    holds_step,
+    reads_only,
+    signed_in_two_step,
+    works_for,
+)
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.filenames import download_name
 from portal.forms import ApproveForm, ImportForm, ReturnForm, form_class_for
-from portal.handoff import current_holders, handoff_message, person_name, waiting_with
+from portal.handoff import handoff_message, person_name, waiting_with
 from portal.importing import ImportRefused
 from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
-from portal.models import Document, Membership, Organisation, RenderedFile, Revision
+from portal.models import (
+    Document,
+    Membership,
+    Organisation,
+    RenderedFile,
+    Revision,
+    WorkflowEvent,
+)
 from portal.pagination import paginate
 from portal.reader_views import reader_home
 from portal.rendering.registry import RENDERERS
-from portal.rules import ACTIONS, is_city_approver, is_issuer_editor
+from portal.rules import ACTIONS, CONTENT_ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.rules import render_overdue as rules_render_overdue
 from portal.security import editor_policy
 from portal.selectors import (
+    STAFF_ROLES,
     based_on_this,
     citations_of,
     documents_visible_to,
@@ -53,6 +71,8 @@ from portal.services.documents import (
     body_outline,
     document_start,
     document_update,
+    document_working_copy_save,
+    document_working_copy_start,
     new_document_prefill,
 )
 from portal.services.imports import document_import
@@ -104,26 +124,35 @@ def home(request):
 
 # Returned documents and drafts nobody touched for this long leave the inbox's list unless asked.
 STALE_AFTER = timedelta(days=60)
+STALE_STATUSES = (Document.Status.DRAFT, Document.Status.RETURNED)
+
+
+def _inbox(user, awaiting: list[Document]):
+    """What waits for the user: their departments' unpublished work, the approved documents
+    waiting to be published, and what waits for their review step. Other departments'
+    returned documents are theirs to act on, and published ones are in the library."""
+    own = Q(issuer_id__in=works_for(user, STAFF_ROLES)) & ~Q(status=Document.Status.PUBLISHED)
+    waiting = Q(status=Document.Status.APPROVED) | Q(pk__in=[d.pk for d in awaiting])
+    return documents_visible_to(user).filter(own | waiting)
 
 
 @login_required
 def document_list(request):
-    """The inbox: everything waiting for the user, complete; the unpublished documents paged,
-    without drafts and returned documents left untouched for ``STALE_AFTER`` unless asked."""
-    documents = documents_visible_to(request.user).exclude(status=Document.Status.PUBLISHED)
-    submitted = documents.filter(status=Document.Status.SUBMITTED)  # only these await review
+    """The inbox: everything waiting for the user's review, complete; the rest of what waits
+    for them paged, without drafts and returned documents left untouched for ``STALE_AFTER``
+    unless asked (with their count, so that nothing is hidden silently)."""
+    submitted = documents_visible_to(request.user).filter(status=Document.Status.SUBMITTED)
     awaiting = [d for d in submitted if ACTIONS["forward"].test(request.user, d)
                 or ACTIONS["approve"].test(request.user, d)]  # fmt: skip
     approvable = [d for d in awaiting if ACTIONS["approve"].test(request.user, d)]
+    documents = _inbox(request.user, awaiting)
+    stale = Q(status__in=STALE_STATUSES, updated_at__lt=timezone.now() - STALE_AFTER)
     show_stale = request.GET.get("cu") == "1"
-    if not show_stale:
-        documents = documents.exclude(
-            status__in=[Document.Status.DRAFT, Document.Status.RETURNED],
-            updated_at__lt=timezone.now() - STALE_AFTER,
-        )
+    listed = documents if show_stale else documents.exclude(stale)
     context = {
-        "documents": paginate(request, documents.order_by("-updated_at", "-pk")),
+        "documents": paginate(request, listed.order_by("-updated_at", "-pk")),
         "show_stale": show_stale,
+        "stale_count": documents.filter(stale).count(),
         "stale_days": STALE_AFTER.days,
         "awaiting": awaiting,
         "approvable_ids": {d.pk for d in approvable},
@@ -209,9 +238,6 @@ def _year_month(text: str) -> tuple[int, int] | None:
         return None
     period = int(year), int(month)
     return period if 1900 <= period[0] <= 2100 and 1 <= period[1] <= 12 else None
-
-
-AUTOSAVE_REASON = "Tự động lưu"
 
 
 def _new_document_form(request, kind: str):
@@ -383,6 +409,12 @@ def _autosaved(document: Document, revision: Revision) -> JsonResponse:
     })  # fmt: skip
 
 
+def _editing_session(request) -> str:
+    """The editing session the editor page made up when it opened ("" when none was sent)."""
+    value = request.POST.get("editing_session", "")
+    return value if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value) else ""
+
+
 def _autosave_refused(message: str, *, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
@@ -405,7 +437,16 @@ def document_autosave_new(request, kind: str):
     if not form.is_valid():
         return _autosave_invalid(form)
     try:
-        document = _create_from(form, kind=kind, actor=request.user, reason=AUTOSAVE_REASON)
+        document = document_working_copy_start(
+            kind=kind,
+            issuer=form.cleaned_data["issuer"],
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            body_html=form.cleaned_data["body"],
+            fields=form.shared_data(),
+            kind_fields=form.kind_data(),
+            editing_session=_editing_session(request),
+        )
     except MonthTaken as exc:  # saving again cannot help: the month stays taken
         return _autosave_refused(" ".join(exc.messages), status=409, stop=True)
     return _autosaved(document, document.current_revision)
@@ -421,8 +462,16 @@ def document_autosave(request, pk: int):
     if not form.is_valid():
         return _autosave_invalid(form)
     try:
-        revision = _update_from(form, document=document, actor=request.user,
-                                reason=AUTOSAVE_REASON)  # fmt: skip
+        revision = document_working_copy_save(
+            document=document,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            body_html=form.cleaned_data["body"],
+            fields=form.shared_data(),
+            kind_fields=form.kind_data(),
+            base_revision=form.cleaned_data.get("base_revision"),
+            editing_session=_editing_session(request),
+        )
     except RevisionConflict as exc:
         message = _(
             "Không tự động lưu: %(user)s đã lưu bản số %(number)s trong lúc bạn sửa. Phần nội "
@@ -637,6 +686,58 @@ def document_json(request, pk: int):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
+def _reviewers() -> list:
+    """Every active user holding a review role, read in one query with those memberships:
+    ``holds_step`` then answers for each document without a query of its own."""
+    reviewers: dict[int, object] = {}
+    memberships = (
+        Membership.objects.filter(role__in=FULL_CHAIN, user__is_active=True)
+        .select_related("user", "organisation__parent")
+        .order_by("user__username", "pk")
+    )
+    for m in memberships:
+        user = reviewers.setdefault(m.user_id, m.user)
+        parent = m.organisation.parent
+        held = Held(m.organisation_id, m.role, m.organisation.path, m.organisation.kind,
+                    parent.kind if parent else None)  # fmt: skip
+        # The review roles are all that holds_step reads of this user's memberships.
+        user.__dict__.setdefault("_portal_held", []).append(held)
+    return list(reviewers.values())
+
+
+def _stuck_rows(since) -> list[dict]:
+    """Submitted documents waiting since before ``since`` or with nobody to act on them, the
+    longest waiting first; the same few queries whatever their number."""
+    submitted = (
+        Document.objects.filter(status=Document.Status.SUBMITTED)
+        .select_related("issuer", "audience")
+        .annotate(waiting_since=Max("events__created_at"))
+        .prefetch_related(
+            Prefetch("revisions", queryset=Revision.objects.only("id", "document_id", "author_id")),
+            Prefetch(
+                "events",
+                queryset=WorkflowEvent.objects.filter(action__in=CONTENT_ACTIONS).only(
+                    "id", "document_id", "actor_id"
+                ),
+                to_attr="content_events",
+            ),
+        )
+        .order_by("waiting_since", "pk")
+    )
+    reviewers, now, rows = _reviewers(), timezone.now(), []
+    for document in submitted:
+        # Four eyes, as in step_reviewers: whoever wrote or changed it never reviews it.
+        writers = {document.created_by_id, *(r.author_id for r in document.revisions.all()),
+                   *(e.actor_id for e in document.content_events)}  # fmt: skip
+        holders = [u for u in reviewers
+                   if u.pk not in writers and holds_step(u, document, document.step)]  # fmt: skip
+        if holders and document.waiting_since >= since:
+            continue
+        rows.append({"document": document, "holders": [person_name(u) for u in holders],
+                     "waiting_days": (now - document.waiting_since).days})  # fmt: skip
+    return rows
+
+
 @login_required
 @require_GET
 def documents_stuck(request):
@@ -646,19 +747,6 @@ def documents_stuck(request):
         raise PermissionDenied(_("Chỉ quản trị hệ thống xem được trang này."))
     days = request.GET.get("ngay", "7")
     days = int(days) if days.isdigit() and 0 < int(days) <= 365 else 7
-    since = timezone.now() - timedelta(days=days)
-    rows = []
-    submitted = (
-        Document.objects.filter(status=Document.Status.SUBMITTED)
-        .select_related("issuer", "audience")
-        .annotate(waiting_since=Max("events__created_at"))
-        .order_by("waiting_since")
-    )
-    for document in submitted:
-        holders = current_holders(document)
-        if holders and document.waiting_since >= since:
-            continue
-        rows.append({"document": document, "holders": [person_name(u) for u in holders],
-                     "waiting_days": (timezone.now() - document.waiting_since).days})  # fmt: skip
+    rows = _stuck_rows(timezone.now() - timedelta(days=days))
     context = {"rows": paginate(request, rows), "days": days}
     return render(request, "portal/documents_stuck.html", context)

@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from portal.demo.tree import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal.kinds import KINDS, month_index
 from portal.models import (
     Citation,
     CitedDocument,
@@ -99,6 +100,11 @@ INDICATORS = [
     ("5", "Số đảng viên mới kết nạp", "người"),
     ("6", "Tỷ lệ hộ nghèo", "%"),
 ]
+
+
+def _kind_models() -> list:
+    labels = ("bulletins.Bulletin", "guidance.Guidance", "guidance.Report")
+    return [apps.get_model(label) for label in labels]
 
 
 class ArchiveRefused(ValueError):
@@ -445,24 +451,39 @@ class _Builder:
             if plan.status == Status.PUBLISHED:
                 d.published_at = plan.created + timedelta(days=5, hours=2)
             d.updated_at = d.published_at or plan.created + timedelta(days=5)
+        rows = self._kind_rows(planned)
         _bulk(Document, [p.document for p in planned])
-        self._kind_rows(planned)
+        self._kind_rows_insert(rows)
 
-    def _kind_rows(self, planned: list[Planned]) -> None:
-        bulletin, guidance, report = (
-            apps.get_model(label)
-            for label in ("bulletins.Bulletin", "guidance.Guidance", "guidance.Report")
-        )
-        indicator = apps.get_model("guidance.Indicator")
+    def _kind_rows(self, planned: list[Planned]) -> tuple[list, list, list]:
+        """Each document's kind row, and the derived columns its save() would keep (bulk
+        inserts call no save())."""
+        bulletin, guidance, report = _kind_models()
         bulletins, guidances, reports = [], [], []
         for plan in planned:
             (year, month), d = plan.period, plan.document
             if d.kind == "bulletin":
-                bulletins.append(bulletin(document=d, period_month=month, period_year=year))
+                row = bulletin(document=d, period_month=month, period_year=year)
+                bulletins.append(row)
             elif d.kind == "guidance":
-                guidances.append(guidance(document=d))
+                row = guidance(document=d)
+                guidances.append(row)
             else:
-                reports.append(report(document=d, quarter=(month - 1) // 3 + 1, year=year))
+                row = report(document=d, quarter=(month - 1) // 3 + 1, year=year)
+                reports.append(row)
+            d.number_key = normalise_number(d.number) if d.number else ""
+            own = KINDS[d.kind].period_months
+            d.period_first, d.period_last = (
+                own(row) if own else (month_index(d.issued_on or plan.created),) * 2
+            )
+        return bulletins, guidances, reports
+
+    def _kind_rows_insert(self, rows: tuple[list, list, list]) -> None:
+        bulletin, guidance, report = _kind_models()
+        indicator = apps.get_model("guidance.Indicator")
+        bulletins, guidances, reports = rows
+        for row in (*bulletins, *guidances, *reports):
+            row.document_id = row.document.pk
         _bulk(bulletin, bulletins)
         _bulk(guidance, guidances)
         _bulk(report, reports)

@@ -4,14 +4,12 @@ Writes: ``references_sync`` (after every save and import). Reads: the citations 
 see, with the month of each citing document, for the two reference pages.
 """
 
-import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Case, DateField, F, IntegerField, QuerySet, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
+from django.db.models import Count, F, Max, QuerySet
 
 from portal.access import held_roles
 from portal.body import parse_body
@@ -25,7 +23,7 @@ from portal.references import (
     scope_id,
     years_in_context,
 )
-from portal.selectors import documents_visible_to
+from portal.selectors import documents_visible_to, visible_document_ids
 
 _TEXT_LIMIT = Citation._meta.get_field("text").max_length
 _NUMBER_LIMIT, _TYPE_LIMIT, _ISSUED_BY_LIMIT = (
@@ -115,17 +113,14 @@ def _basis_numbered(document: Document, reference: Reference) -> Document | None
     """The approved document of the same kind with the referenced number addressed to the
     document's part of the tree (the city, or its own district): district symbols such as
     BTGQU repeat from one district to the next, and a neighbour's guidance is never a basis."""
-    suffix = re.sub(r"^\d+", "", reference.number)
-    candidates = [
-        candidate
-        for candidate in Document.objects.filter(
+    candidates = list(
+        Document.objects.filter(
             kind=document.kind,
             status__in=(Document.Status.APPROVED, Document.Status.PUBLISHED),
-            number__iendswith=suffix,
+            number_key=reference.key,
             audience_id__in=document.issuer.ancestor_ids,
         ).exclude(pk=document.pk)
-        if normalise_number(candidate.number) == reference.key
-    ]
+    )
     # Numbers restart every term: the issue date, when given, picks the right one.
     candidates.sort(key=lambda c: (c.issued_on != reference.issued_on, -(c.pk or 0)))
     return candidates[0] if candidates else None
@@ -210,61 +205,42 @@ def references_sync(*, document: Document, revision: Revision) -> int:
 # Reads -----------------------------------------------------------------------------------
 
 
-def _month_index(expression):
-    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
-
-
 def citations_visible_to(user) -> QuerySet[Citation]:
-    """Citations in documents the user may see, each with ``period`` (year × 12 + month − 1).
-
-    The period is the bulletin's month or the report's quarter, else the month of the issue
-    date, publication or creation.
-    """
-    dated = Coalesce(
-        "document__issued_on",
-        TruncDate("document__published_at"),
-        TruncDate("document__created_at"),
-        output_field=DateField(),
-    )
-    bulletin_period = (
-        F("document__bulletin__period_year") * 12 + F("document__bulletin__period_month") - 1
-    )
-    # A quarterly report counts in the last month of its quarter.
-    report_period = F("document__report__year") * 12 + F("document__report__quarter") * 3 - 1
+    """Citations in documents the user may see, each with ``period``: the month index its
+    document counts in (a bulletin's month, a report's last month, else the month it was
+    issued), read from the document's stored period column."""
     return (
-        Citation.objects.filter(document__in=documents_visible_to(user).values("pk"))
+        Citation.objects.filter(document__in=visible_document_ids(user))
         .select_related("cited", "document__issuer")
-        .annotate(
-            period=Case(
-                When(document__bulletin__isnull=False, then=bulletin_period),
-                When(document__report__isnull=False, then=report_period),
-                default=_month_index(dated),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(period=F("document__period_last"))
     )
 
 
 @dataclass
 class CitedRow:
-    """One cited document with the visible documents citing it, latest month first."""
+    """One cited document with how many visible documents cite it and the latest month."""
 
     cited: CitedDocument
-    citations: list[Citation] = field(default_factory=list)
-
-    @property
-    def latest_period(self) -> int:
-        return max(citation.period for citation in self.citations)
+    count: int
+    latest_period: int | None
 
 
-def cited_rows(citations: QuerySet[Citation]) -> list[CitedRow]:
-    """Group citations by cited document: most cited first, then most recently cited."""
-    rows: dict[int, CitedRow] = {}
-    for citation in citations.order_by("-period", "document_id"):
-        rows.setdefault(citation.cited_id, CitedRow(citation.cited)).citations.append(citation)
-    return sorted(
-        rows.values(), key=lambda row: (-len(row.citations), -row.latest_period, row.cited.key)
+def cited_counts(citations: QuerySet[Citation]) -> QuerySet:
+    """One row per cited document (``cited_id``, ``count``, ``latest``): most cited first,
+    then most recently cited; the database groups, so a page reads only its own rows."""
+    return (
+        citations.order_by()
+        .values("cited_id")
+        .annotate(count=Count("pk"), latest=Max("period"))
+        .order_by("-count", F("latest").desc(nulls_last=True), "cited__key", "cited_id")
     )
+
+
+def cited_rows(counts) -> list[CitedRow]:
+    """The rows of one page of ``cited_counts``, with their cited documents read at once."""
+    counts = list(counts)
+    cited = CitedDocument.objects.in_bulk([row["cited_id"] for row in counts])
+    return [CitedRow(cited[row["cited_id"]], row["count"], row["latest"]) for row in counts]
 
 
 def period_label(period: int) -> str:
@@ -274,18 +250,14 @@ def period_label(period: int) -> str:
 
 def documents_numbered(user, cited: CitedDocument) -> list[Document]:
     """Portal documents the user may see whose own number is the cited one."""
-    suffix = re.sub(r"^\d+", "", cited.number)
-    candidates = documents_visible_to(user).filter(number__iendswith=suffix)
+    candidates = documents_visible_to(user).filter(number_key=cited.key)
     if cited.scope_id is not None:  # a local number: issued within its district or city
         candidates = candidates.filter(issuer__path__contains=f"/{cited.scope_id}/")
     if cited.year is not None:  # numbers restart every term: the year tells them apart
-        candidates = candidates.filter(issued_on__year=cited.year)
-    return [
-        document
-        for document in candidates
-        if normalise_number(document.number) == cited.key
-        and (not cited.year or not document.issued_on or document.issued_on.year == cited.year)
-    ]
+        candidates = candidates.filter(
+            issued_on__gte=date(cited.year, 1, 1), issued_on__lt=date(cited.year + 1, 1, 1)
+        )
+    return list(candidates.order_by("pk"))
 
 
 PROPAGANDA_ROLES = {Membership.Role.EDITOR, Membership.Role.HEAD, Membership.Role.APPROVER}

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.demo.archive import SHARED_PDF
+from portal.kinds import kind_record
 from portal.models import (
     Citation,
     Document,
@@ -33,6 +34,7 @@ def test_the_small_archive_is_built_consistent_and_readable(db):
     _every_history_ends_in_its_documents_status()
     _numbers_are_unique_per_issuer_kind_and_term()
     _a_secretary_finds_and_downloads_a_published_document()
+    _derived_columns_are_what_saving_would_store()
 
 
 def _has_its_tree_and_reports_its_totals(archive: str) -> None:
@@ -129,3 +131,20 @@ def test_a_database_with_data_is_refused(orgs):
     with pytest.raises(CommandError, match="chỉ tạo kho văn bản mẫu trong cơ sở dữ liệu trống"):
         call_command("generate_archive", "--size", "S", stdout=StringIO())
     assert not Document.objects.exists()
+
+
+def _derived_columns_are_what_saving_would_store() -> None:
+    """Bulk inserts call no save(): the generator stores the number keys and periods itself,
+    the same as saving each document and its kind row would."""
+    stored = {
+        d.pk: (d.number_key, d.period_first, d.period_last) for d in Document.objects.order_by("pk")
+    }
+    sample = list(Document.objects.order_by("?")[:60])
+    assert {d.kind for d in sample} >= {"bulletin", "guidance"}
+    for document in sample:
+        document.save()
+        record = kind_record(document)
+        record.save()
+        document.refresh_from_db()
+        saved = (document.number_key, document.period_first, document.period_last)
+        assert saved == stored[document.pk], document

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.models import Citation, CitedDocument, Document
+from portal.pagination import PER_PAGE
 from portal.references import find_references, is_based_on, normalise_number, years_in_context
 from portal.services.documents import document_update
 from portal.services.imports import document_import
@@ -338,10 +339,9 @@ def test_citations_across_inline_tags_and_footnotes():
 def _city_guidance(users, orgs, issuer="hn-btg", editor="hbt.editor", number="127-HD/BTGTU"):
     document = make_document(users, orgs, kind="guidance", issuer=issuer, editor=editor,
                              title="Tuyên truyền kết quả năm 2023")  # fmt: skip
-    Document.objects.filter(pk=document.pk).update(
-        number=number, issued_on=date(2023, 12, 29), status=Document.Status.APPROVED
-    )
-    document.refresh_from_db()
+    document.number, document.issued_on = number, date(2023, 12, 29)
+    document.status = Document.Status.APPROVED
+    document.save()
     return document
 
 
@@ -570,8 +570,9 @@ def test_propaganda_page_lists_directives_with_documents_and_months(client, user
     client.force_login(users["doson.head"])
     page = client.get(reverse("portal:propaganda")).content.decode()
     assert "Chỉ thị số 35-CT/TW" in page and "Nghị quyết số 117/NQ-CP" in page
-    assert "Tháng 12/2024" in page and "Tháng 02/2024" in page
+    assert "gần nhất tháng 12/2024" in page  # 35-CT/TW, cited in December
     assert "Hướng dẫn số 127-HD/BTGTU" not in page  # only in a Hà Nội guidance
+    assert "Tháng 02/2024" not in page  # the citing documents are one click away
 
 
 def test_propaganda_filters_by_period_and_issuer(client, users, seeded):
@@ -602,7 +603,8 @@ def test_propaganda_filters_by_the_body_that_issued_the_cited_document(client, u
 
 
 def test_months_are_the_bulletin_month_the_report_quarter_else_the_issue_date(users, seeded):
-    Document.objects.filter(pk=seeded["hbt"].pk).update(issued_on=date(2024, 1, 5))
+    seeded["hbt"].issued_on = date(2024, 1, 5)
+    seeded["hbt"].save()
     periods = {c.document_id: period_label(c.period) for c in citations_visible_to(users["admin"])}
     assert periods[seeded["dec"].pk] == "12/2024"
     assert periods[seeded["feb"].pk] == "02/2024"
@@ -639,11 +641,14 @@ def test_propaganda_queries_do_not_grow_with_citations(
 ):
     _many_citations(users, orgs, count)
     client.force_login(users["doson.editor"])
-    # session (in the database, shared by every process), user, memberships, citations,
-    # issuers of the filter, issuing bodies of the cited
-    with django_assert_max_num_queries(6):
+    # session (in the database, shared by every process), user, memberships, the count of
+    # cited documents, the page's counts, its cited documents, issuers of the filter,
+    # issuing bodies of the cited
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("portal:propaganda"), {"start": "2000-01"})
-    assert response.content.decode().count('class="doc-row cited-row"') == count
+    page = response.content.decode()
+    assert page.count('class="doc-row cited-row"') == min(count, PER_PAGE)
+    assert f"· {count} văn bản</span>" in page  # the pager's total
 
 
 def test_propaganda_runs_the_same_queries_for_10_and_1000_citations(client, users, orgs):
@@ -653,7 +658,9 @@ def test_propaganda_runs_the_same_queries_for_10_and_1000_citations(client, user
         _many_citations(users, orgs, count, first=first)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("portal:propaganda"))
-        assert response.content.decode().count('class="doc-row cited-row"') == first + count
+        page = response.content.decode()
+        assert page.count('class="doc-row cited-row"') == min(first + count, PER_PAGE)
+        assert f"· {first + count} văn bản</span>" in page
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
@@ -842,3 +849,29 @@ def test_propaganda_reads_the_cited_issuers_as_distinct_pairs_unsorted(client, u
         assert client.get(reverse("portal:propaganda")).status_code == 200
     issuers = [q["sql"] for q in queries if q["sql"].startswith("SELECT DISTINCT")]
     assert issuers and all("ORDER BY" not in sql for sql in issuers)
+
+
+def test_a_cited_documents_citing_documents_are_paged_latest_first(client, users, orgs):
+    documents = [make_document(users, orgs, title=f"Bản tin {i}") for i in range(PER_PAGE + 5)]
+    for month, document in enumerate(documents):
+        document.bulletin.period_month, document.bulletin.period_year = month % 12 + 1, 2020
+        document.bulletin.period_year += month // 12
+        document.bulletin.save()
+    cited = CitedDocument.objects.create(
+        number="99-CT/TW", key="99-CT/TW", year=2020, type_name="Chỉ thị"
+    )
+    Citation.objects.bulk_create(
+        Citation(document=d, cited=cited, revision=d.current_revision, text="x") for d in documents
+    )
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:cited_detail", args=[cited.pk])
+    first = client.get(url).content.decode()
+    assert f"{PER_PAGE + 5} văn bản trích dẫn" in first
+    assert first.count('class="doc-row"') == PER_PAGE
+    assert first.index("Bản tin 34<") < first.index("Bản tin 33<")  # latest month first
+    second = client.get(url, {"trang": 2}).content.decode()
+    assert second.count('class="doc-row"') == 5
+    assert "Bản tin 0<" in second and "Bản tin 34<" not in second
+    index = client.get(reverse("portal:propaganda")).content.decode()
+    assert "Chỉ thị số 99-CT/TW" in index and f"{PER_PAGE + 5} văn bản trích dẫn" in index
+    assert "gần nhất tháng 11/2022" in index  # Bản tin 34: 2020 + 34 // 12, month 34 % 12 + 1

@@ -87,3 +87,14 @@ def test_rendered_files_live_beside_the_media_unless_told(tmp_path):
     script = "from django.conf import settings; print(settings.PRIVATE_ROOT)"
     result = _manage("shell", "--verbosity", "0", "-c", script, DEBUG="1", MEDIA_ROOT=str(media))
     assert result.stdout.strip() == str(tmp_path / "volume" / "private"), result.stderr
+
+
+def test_database_connections_persist_and_are_checked_before_reuse():
+    show = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = _manage("shell", "-c", show, DEBUG="1")
+    assert result.stdout.splitlines()[-1].split() == ["60", "True"], result.stderr
+    result = _manage("shell", "-c", show, DEBUG="1", DB_CONN_MAX_AGE="0")
+    assert result.stdout.splitlines()[-1].split() == ["0", "True"], result.stderr
