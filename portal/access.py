@@ -19,10 +19,22 @@ class Held:
     path: str
     kind: str
     parent_kind: str | None = None
+    # The organisations succeeded by this one and by its parent (reorganisations), and by it
+    # or any above it (see Organisation.heritage).
+    heritage: str = ""
+    parent_heritage: str = ""
+    reading_heritage: str = ""
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return _ids(self.path)
+
+    @property
+    def reading_ids(self) -> list[int]:
+        """Whose published documents this membership reads: its organisation, those above
+        it, and the organisations they succeeded (a cell moved from a dissolved district to
+        a ward still reads the district's archive)."""
+        return self.ancestor_ids + _ids(self.reading_heritage)
 
     @property
     def approved_city(self) -> int | None:
@@ -35,6 +47,10 @@ class Held:
             len(ancestors) == 2 and self.kind == Organisation.Kind.DEPARTMENT
         )
         return ancestors[0] if city_level else None
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def held_roles(user) -> list[Held]:
@@ -51,6 +67,9 @@ def held_roles(user) -> list[Held]:
                 "organisation__path",
                 "organisation__kind",
                 "organisation__parent__kind",
+                "organisation__heritage",
+                "organisation__parent__heritage",
+                "organisation__reading_heritage",
             )
         ]
         user._portal_held = cached
@@ -82,6 +101,19 @@ def works_for(user, roles) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def inherited_for(user, roles) -> list[int]:
+    """The organisations succeeded by those the user works for in one of the roles: their
+    archive is the user's department's archive (read, never issued in)."""
+    ids = []
+    for h in held_roles(user):
+        if h.role not in roles:
+            continue
+        ids += _ids(h.heritage)
+        if h.kind == Organisation.Kind.DEPARTMENT and h.parent_kind == Organisation.Kind.COMMITTEE:
+            ids += _ids(h.parent_heritage)
+    return list(dict.fromkeys(ids))
+
+
 def drafts_for(user) -> list[int]:
     """The organisations the user may draft documents for (see ``works_for``)."""
     return works_for(user, {Membership.Role.EDITOR})
@@ -106,6 +138,19 @@ def is_city_document(document: Document) -> bool:
 # the city. Which steps apply is decided at submission from who holds them (``chain_for``)
 # and kept on the document, so a later appointment does not move a document under review.
 FULL_CHAIN = [Membership.Role.HEAD, Membership.Role.APPROVER]
+
+
+def review_chain_of(issuer: Organisation) -> list[str]:
+    """The review roles of the issuer's documents, in order: the chain set on the nearest
+    organisation at or above it (data: a province sets each level's without code), else
+    FULL_CHAIN."""
+    chains = dict(
+        Organisation.objects.filter(pk__in=issuer.ancestor_ids)
+        .exclude(review_chain="")
+        .values_list("pk", "review_chain")
+    )
+    nearest = next((chains[pk] for pk in reversed(issuer.ancestor_ids) if pk in chains), "")
+    return nearest.split(",") if nearest else list(FULL_CHAIN)
 
 
 def approval_chain(document: Document) -> list[str]:

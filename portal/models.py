@@ -1,6 +1,7 @@
 """The shared core: organisation tree, memberships, documents, revisions, events, register."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from portal.kinds import KINDS, kind_choices, month_index
 from portal.references import normalise_number
 from portal.storage import private_storage
+
+REVIEW_ROLES = ("head", "approver")
+
+
+def validate_review_chain(value: str) -> None:
+    """ "head,approver" or "approver": known review roles, each once, the approver last."""
+    roles = value.split(",")
+    if (
+        len(set(roles)) != len(roles)
+        or not set(roles) <= set(REVIEW_ROLES)
+        or roles[-1] != ("approver")
+    ):
+        raise ValidationError(
+            _(
+                "Các bước duyệt là “head,approver” hoặc “approver”: mỗi vai trò một lần, "
+                "bước cuối là Thường trực duyệt."
+            )  # fmt: skip
+        )
 
 
 class Organisation(models.Model):
@@ -32,6 +51,19 @@ class Organisation(models.Model):
     print_name = models.CharField(_("tên in trên văn bản"), max_length=200, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=30, blank=True)
     place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    # Its period of existence: from the day it was established (None: before the portal's
+    # records) to the day it ended (None: it exists). An ended organisation stays in the tree
+    # with its documents and its closed register (services.reorganisation).
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("kết thúc từ ngày"), null=True, blank=True)
+    # The review roles of the documents it (or a unit below it) issues, in order ("head,
+    # approver"); empty: as the level above, and at the top the portal's default.
+    review_chain = models.CharField(_("các bước duyệt"), max_length=60, blank=True)
+    # Kept by services.reorganisation: "/4/9/", the organisations this one succeeded (all
+    # generations), and those of it and of every organisation above it (whose documents
+    # its members read).
+    heritage = models.TextField(blank=True, editable=False)
+    reading_heritage = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -41,10 +73,96 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.review_chain:
+            validate_review_chain(self.review_chain)
+
     @property
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to this organisation itself."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class PrintedLines(models.Model):
+    """The lines an organisation printed on its documents before a day: its header (parent
+    line, printed name), number symbol and place as they were (a renamed department's
+    2024 documents keep "BAN TUYÊN GIÁO" and "BTGTU")."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_lines"
+    )
+    until = models.DateField(_("dùng đến trước ngày"))
+    name = models.CharField(_("tên"), max_length=200)
+    parent_line = models.CharField(_("dòng cấp trên"), max_length=200, blank=True)
+    print_name = models.CharField(_("tên in trên văn bản"), max_length=200, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=30, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("dòng in cũ")
+        verbose_name_plural = _("dòng in cũ")
+        ordering = ["organisation", "until"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "until"], name="unique_lines_until")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} < {self.until}: {self.print_name or self.name}"
+
+
+class Reorganisation(models.Model):
+    """One reviewed reorganisation of the tree, applied in one transaction: the plan as
+    given, what it did, who applied it and when (the audit entry)."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    effective_on = models.DateField(_("có hiệu lực từ ngày"))
+    plan = models.JSONField(_("phương án"))
+    summary = models.JSONField(_("kết quả"), default=dict)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp tổ chức")
+        verbose_name_plural = _("sắp xếp tổ chức")
+        ordering = ["-applied_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Succession(models.Model):
+    """What became of an organisation: dissolved into, merged into, split into (one row per
+    part), renamed to another."""
+
+    class Kind(models.TextChoices):
+        DISSOLVED_INTO = "dissolved_into", _("giải thể, chuyển về")
+        MERGED_INTO = "merged_into", _("hợp nhất vào")
+        SPLIT_INTO = "split_into", _("chia tách thành")
+        RENAMED_TO = "renamed_to", _("đổi tên thành")
+
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_received"
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("từ ngày"))
+    reorganisation = models.ForeignKey(
+        Reorganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+    )
+
+    class Meta:
+        verbose_name = _("kế thừa")
+        verbose_name_plural = _("kế thừa")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_succession")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} {self.kind} {self.successor_id}"
 
 
 class Membership(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import held_roles, works_for
+from portal.access import held_roles, inherited_for, works_for
 from portal.kinds import KINDS, kind_related_names
 from portal.models import (
     Citation,
@@ -38,9 +38,9 @@ def _visibility(user) -> Q:
     audience), so the database reads a few index ranges instead of scanning documents: a
     city's issuers are read from the organisation tree first."""
     held = held_roles(user)
-    staff_orgs = set(works_for(user, STAFF_ROLES))
+    staff_orgs = set(works_for(user, STAFF_ROLES)) | set(inherited_for(user, STAFF_ROLES))
     approver_cities = {h.approved_city for h in held} - {None}
-    reading_ids = {ancestor for h in held for ancestor in h.ancestor_ids}
+    reading_ids = {organisation for h in held for organisation in h.reading_ids}
     condition = Q(pk__in=[])
     if staff_orgs:
         condition |= Q(issuer_id__in=staff_orgs)

@@ -3,9 +3,10 @@
 import dataclasses
 import hashlib
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.kinds import KINDS
+from portal.lines import printed_lines
 from portal.models import Document, Revision
 from portal.rendering.data import PrintData
 from portal.services.register import number_symbol
@@ -18,17 +19,21 @@ def print_data_for(document: Document, revision: Revision | None = None) -> Prin
     (a bulletin's masthead) and the fields it computes (a report's indicator table).
     """
     revision = revision or document.approved_revision or document.current_revision
-    issuer = document.issuer
+    # The issuer's lines on the document's own date: a 2024 document keeps the names and
+    # symbol its issuer had then, whatever it became.
+    lines = printed_lines(document.issuer, document.issued_on or timezone.localdate())
     kind = KINDS[document.kind]
     with translation.override("vi"):  # the printed text is Vietnamese whoever renders it
         kind_label = str(kind.label)
     return PrintData(
         kind=document.kind,
-        parent_line=issuer.parent_line,
-        issuer_name=issuer.print_name or issuer.name.upper(),
+        parent_line=lines.parent_line,
+        issuer_name=lines.print_name or lines.name.upper(),
         number=document.number,
-        number_symbol=number_symbol(kind=document.kind, issuer=issuer),
-        place=issuer.place,
+        number_symbol=number_symbol(
+            kind=document.kind, issuer=document.issuer, symbol=lines.symbol
+        ),
+        place=lines.place,
         issued_on=document.issued_on,
         type_name=kind.type_name,
         title=document.title,

@@ -188,6 +188,12 @@ def document_create(
     """Create a draft with its first revision, its kind row and a 'create' event."""
     if kind not in KINDS:
         raise ValidationError(_("Loại văn bản không hợp lệ."))
+    if action == "create" and issuer.valid_to and timezone.localdate() >= issuer.valid_to:
+        # An archived document of the ended body may still be imported; a new one may not.
+        raise ValidationError(
+            _("%(org)s đã kết thúc hoạt động: văn bản mới do đơn vị kế thừa soạn.")
+            % {"org": issuer.name}
+        )
     document = Document.objects.create(
         kind=kind,
         issuer=issuer,

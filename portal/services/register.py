@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from portal.kinds import KINDS
 from portal.models import Document, Organisation, RegisterEntry
@@ -17,9 +19,11 @@ def term_start_for(day: date) -> int:
     return FIRST_TERM_START + TERM_YEARS * ((day.year - FIRST_TERM_START) // TERM_YEARS)
 
 
-def number_symbol(*, kind: str, issuer: Organisation) -> str:
-    """'HD/BTGTU': the type code and the issuer's symbol that follow every number."""
-    return f"{KINDS[kind].code}/{issuer.symbol or issuer.code.upper()}"
+def number_symbol(*, kind: str, issuer: Organisation, symbol: str | None = None) -> str:
+    """'HD/BTGTU': the type code and the issuer's symbol that follow every number (its
+    current one, or the ``symbol`` it had on a document's date)."""
+    symbol = issuer.symbol if symbol is None else symbol
+    return f"{KINDS[kind].code}/{symbol or issuer.code.upper()}"
 
 
 def format_number(*, sequence: int, kind: str, issuer: Organisation) -> str:
@@ -55,12 +59,26 @@ def register_next_number(*, document: Document, day: date) -> str:
     return register_next_numbers(documents=[document], day=day)[0]
 
 
+def register_open_require(issuer: Organisation, day: date) -> None:
+    """Refuse a number from the register of an organisation that has ended: its register is
+    closed for good, and its numbers are never given again (its successor keeps its own)."""
+    if issuer.valid_to is not None and day >= issuer.valid_to:
+        raise ValidationError(
+            _(
+                "%(org)s đã kết thúc hoạt động từ ngày %(day)s: sổ văn bản của đơn vị đã khóa, "
+                "không cấp thêm số. Văn bản mới do đơn vị kế thừa ban hành."
+            )
+            % {"org": issuer.name, "day": issuer.valid_to.strftime("%d/%m/%Y")}
+        )
+
+
 def register_issue_number(*, document: Document, day: date) -> str:
     """Take the next number for the document; must run inside the approving transaction."""
     assert transaction.get_connection().in_atomic_block, "register needs a transaction"
     # Locking the issuer row serialises concurrent approvals of one issuer (PostgreSQL);
     # the unique constraint on the entry is the backstop everywhere.
-    Organisation.objects.select_for_update().filter(pk=document.issuer_id).first()
+    issuer = Organisation.objects.select_for_update().filter(pk=document.issuer_id).first()
+    register_open_require(issuer, day)
     term = term_start_for(day)
     sequence = _next_sequence(issuer_id=document.issuer_id, kind=document.kind, term=term)
     RegisterEntry.objects.create(

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import FULL_CHAIN, approval_chain, has_two_step, held_roles, step_holders
+from portal.access import (
+    approval_chain,
+    has_two_step,
+    held_roles,
+    review_chain_of,
+    step_holders,
+)
 from portal.models import Document, Membership, Receipt, WorkflowEvent
 from portal.rules import (
     ACTIONS,
@@ -66,7 +72,7 @@ def chain_for(document: Document) -> tuple[list[str], list[str]]:
     approve, and the submission is refused naming the role to appoint.
     """
     chain, notes = [], []
-    for role in FULL_CHAIN:
+    for role in review_chain_of(document.issuer):
         if step_reviewers(document, role):
             chain.append(role)
         elif role == Membership.Role.APPROVER:
