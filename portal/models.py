@@ -359,6 +359,7 @@ class WorkflowEvent(models.Model):
         RENDER = "render", _("Tạo bản PDF và Word")
         RENDER_FAILED = "render_failed", _("Không tạo được bản in")
         RENDER_AGAIN = "render_again", _("Yêu cầu tạo lại bản in")
+        HANDOVER = "handover", _("Chuyển cho đơn vị kế thừa")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

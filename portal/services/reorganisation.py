@@ -54,9 +54,9 @@ SECTIONS = {
 MOVABLE = {Organisation.Kind.CELL, Organisation.Kind.GRASSROOTS}
 HOLDS_UNITS = {Organisation.Kind.COMMITTEE, Organisation.Kind.GRASSROOTS}
 REVIEW_ROLES = {Membership.Role.HEAD, Membership.Role.APPROVER}
-# Handing an open document to the successor is recorded as a change of its data, without an
-# actor: nobody wrote its content (four eyes), and the Reorganisation row says who applied it.
-HANDOVER = WorkflowEvent.Action.EDIT
+# Handing an open document to the successor is recorded without an actor: nobody wrote its
+# content (four eyes), and the Reorganisation row says who applied it.
+HANDOVER = WorkflowEvent.Action.HANDOVER
 
 
 def reorganisation_apply(*, plan: dict, actor=None) -> Reorganisation:

@@ -237,7 +237,7 @@ def test_dissolve_and_merge_keeps_who_reads_and_edits_what(demo):
         document = Document.objects.get(pk=demo[label].pk)
         assert (document.issuer.code, document.audience.code) == ("p-doson-bxd", "p-doson")
         event = document.events.order_by("-pk").first()
-        assert event.action == WorkflowEvent.Action.EDIT and event.actor is None
+        assert event.action == WorkflowEvent.Action.HANDOVER and event.actor is None
         assert "Ban Xây dựng Đảng Đảng ủy phường Đồ Sơn" in event.reason
     # The former district editor drafts for the ward now, never for the ended department.
     editor = get_user_model().objects.get(username="doson.editor")
