@@ -2,6 +2,7 @@
 """The demo's organisation tree and users: two cities, three districts, cells."""
 
 from datetime import date
+from pathlib import Path
 
 from portal.models import Organisation
 
@@ -64,3 +65,38 @@ DEMO_EMAIL_DOMAIN = "example.org"
 # The demo approvers' authenticator-app key (base32), demo-only like the password: approvers
 # sign in in two steps. `manage.py demo_code USERNAME` prints the current code.
 DEMO_TOTP_SECRET = "DEMOAPPROVERKEYONLYFORTRYING2345"
+
+# The reorganisation of 1 July 2025 applied after the seeds (sources: docs/sources-2025.md).
+REORGANISATION_PLAN = Path(__file__).resolve().parent / "reorganisation_2025.json"
+
+# This month's bulletin of a new ward, drafted, reviewed and approved after the
+# reorganisation: issuer code, editor, head, approver.
+CURRENT_KIND = "bulletin"
+CURRENT_BULLETINS = [
+    ("phuong-doson-bxdd", "doson.editor", "doson.head", "hp.approver"),
+    ("phuong-haibatrung-bxdd", "hbt.editor", "hbt.head", "hn.approver"),
+]
+# What the demo writes under the headings of the bulletin's standard outline, by their label.
+CURRENT_BULLETIN_TEXT = {
+    "I.": [
+        "Các chi bộ theo dõi thông tin đối ngoại trong tháng trên báo chí của Đảng và trao đổi"
+        " tại buổi sinh hoạt chi bộ."
+    ],
+    "1.": [
+        "Chính quyền địa phương hai cấp hoạt động từ ngày 01/7/2025: cấp huyện kết thúc hoạt"
+        " động; đảng ủy xã, phường, đặc khu trực thuộc tỉnh ủy, thành ủy."
+    ],
+    "2.": [
+        "Ban Tuyên giáo và Dân vận Thành ủy hướng dẫn nội dung tuyên truyền hằng tháng tới"
+        " các đảng ủy xã, phường."
+    ],
+    "3.": [
+        "Các chi bộ tổ dân phố trước đây thuộc quận nay trực thuộc Đảng ủy phường; Ban Xây"
+        " dựng Đảng của Đảng ủy phường biên soạn thông tin sinh hoạt chi bộ hằng tháng."
+    ],
+    "III.": [
+        "1. Tuyên truyền việc thực hiện Nghị quyết Đại hội Đảng bộ phường lần thứ I, nhiệm kỳ"
+        " 2025 - 2030.",
+        "2. Tuyên truyền cải cách hành chính và chuyển đổi số ở phường.",
+    ],
+}

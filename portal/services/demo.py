@@ -1,23 +1,43 @@
-"""Loading the demo data: idempotent, through the same services users go through."""
+"""Loading the demo data: idempotent, through the same services users go through.
 
+The demo shows both worlds: the 2024 tree with the seeds as they were issued, the
+reorganisation of 1 July 2025 applied as one plan, then this month's bulletins of new wards.
+"""
+
+import html
+import json
 from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from portal.demo.tree import (
+    CURRENT_BULLETIN_TEXT,
+    CURRENT_BULLETINS,
+    CURRENT_KIND,
     DEMO_EMAIL_DOMAIN,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     ORGANISATIONS,
+    REORGANISATION_PLAN,
     SEEDS,
     USERS,
 )
-from portal.models import Membership, Organisation, WorkflowEvent
+from portal.handoff import person_name
+from portal.kinds import PERIOD_FIELDS, period_condition
+from portal.models import Document, Membership, Organisation, Reorganisation, WorkflowEvent
+from portal.services.documents import body_outline, document_start, new_document_prefill
 from portal.services.imports import document_import
 from portal.services.organisations import membership_grant, organisation_create
-from portal.services.workflow import document_publish_imported
+from portal.services.reorganisation import reorganisation_apply
+from portal.services.workflow import (
+    document_approve,
+    document_forward,
+    document_publish_imported,
+    document_submit,
+)
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "demo" / "seeds"
 
@@ -65,7 +85,8 @@ def _users(by_code: dict[str, Organisation]) -> dict:
             user.save()
             if role == Membership.Role.APPROVER:
                 TOTP.activate(user, DEMO_TOTP_SECRET)  # approvers sign in in two steps
-        membership_grant(user=user, organisation=by_code[code], role=role)
+        if by_code[code].valid_to is None:  # an ended body's staff moved with the plan
+            membership_grant(user=user, organisation=by_code[code], role=role)
         users[username] = user
     return users
 
@@ -81,10 +102,8 @@ def demo_tree_load() -> tuple[dict[str, Organisation], dict]:
     return by_code, _users(by_code)
 
 
-@transaction.atomic
-def demo_load() -> dict[str, int]:
-    """Create the demo tree, users and published seed documents that are not there yet."""
-    by_code, users = demo_tree_load()
+def _seeds(by_code: dict[str, Organisation], users: dict) -> int:
+    """Import and publish the seeds as issued on paper, those not imported yet."""
     imported = 0
     for filename, kind, issuer_code, username, issued_on in SEEDS:
         text = (SEED_DIR / filename).read_text(encoding="utf-8")
@@ -100,8 +119,90 @@ def demo_load() -> dict[str, int]:
             issued_on=issued_on,
         )
         imported += 1
+    return imported
+
+
+def demo_plan() -> dict:
+    """The demo's reorganisation of 1 July 2025, as the plan file gives it."""
+    return json.loads(REORGANISATION_PLAN.read_text(encoding="utf-8"))
+
+
+def _reorganise(users: dict) -> bool:
+    """Apply the demo's reorganisation once; False when it was applied already."""
+    plan = demo_plan()
+    if Reorganisation.objects.filter(name=plan["name"]).exists():
+        return False
+    reorganisation_apply(plan=plan, actor=users["admin"])
+    return True
+
+
+def _filled_outline(skeleton: str) -> str:
+    """The outline an editor starts from, with the demo's paragraphs under its headings."""
+    parts = []
+    for entry in body_outline(skeleton)[1]:
+        level, text = entry.level, html.escape(entry.text)
+        parts.append(f"<h{level}>{text}</h{level}>")
+        label = entry.text.split(" ", 1)[0]
+        parts += [f"<p>{html.escape(line)}</p>" for line in CURRENT_BULLETIN_TEXT.get(label, [])]
+    return "".join(parts)
+
+
+def _current_bulletins(users: dict) -> int:
+    """This month's bulletin of each demo ward that has none yet: drafted by the ward's
+    editor, forwarded by its head, approved and published by the city's approver."""
+    today = timezone.localdate()
+    made = 0
+    for issuer_code, editor, head, approver in CURRENT_BULLETINS:
+        issuer = Organisation.objects.get(code=issuer_code)
+        month = period_condition(today.year, today.month)
+        if Document.objects.filter(month, issuer=issuer, kind=CURRENT_KIND).exists():
+            continue
+        prefill = new_document_prefill(
+            kind=CURRENT_KIND, issuer=issuer, month=f"{today:%Y-%m}", today=today
+        )
+        body = _filled_outline(prefill.initial["body"])
+        document = document_start(
+            kind=CURRENT_KIND,
+            issuer=issuer,
+            actor=users[editor],
+            title=prefill.initial["title"],
+            body_html=body,
+            fields={
+                "recipients": "Các chi bộ trực thuộc\nLưu BXDĐ",
+                "signer_name": person_name(users[head]),
+            },
+            kind_fields=dict(zip(PERIOD_FIELDS, (today.month, today.year), strict=True)),
+        )
+        document = document_submit(document=document, actor=users[editor])
+        document = document_forward(document=document, actor=users[head])
+        document_approve(document=document, actor=users[approver], publish_at=timezone.now())
+        made += 1
+    return made
+
+
+def _fresh(users: dict) -> dict:
+    """The users read again: the reorganisation moved their memberships."""
+    return {u.username: u for u in get_user_model().objects.filter(username__in=users)}
+
+
+@transaction.atomic
+def demo_reorganised_load() -> tuple[dict, int]:
+    """The 2024 tree and seeds, then the reorganisation of 1 July 2025 (each once): the demo
+    users and how many documents were imported now."""
+    by_code, users = demo_tree_load()
+    imported = _seeds(by_code, users)
+    _reorganise(users)
+    return _fresh(users), imported
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Create what the demo lacks: the 2024 tree, users and published seeds, the
+    reorganisation of 1 July 2025, and this month's bulletins of the new wards."""
+    users, imported = demo_reorganised_load()
+    imported += _current_bulletins(users)
     return {
-        "organisations": len(by_code),
+        "organisations": Organisation.objects.count(),
         "users": len(users),
         "documents": imported,
     }
