@@ -18,6 +18,7 @@ portal_patterns = [
     path("van-ban/phe-duyet/", views.documents_approve, name="documents_approve"),
     path("van-ban/ton-dong/", views.documents_stuck, name="documents_stuck"),
     path("thu-vien/", views.library, name="library"),
+    path("to-chuc/sap-xep/", include("portal.reorganisation_views")),
     path("van-ban-duoc-tuyen-truyen/", reference_views.propaganda, name="propaganda"),
     path("van-ban-trich-dan/<int:pk>/", reference_views.cited_detail, name="cited_detail"),
     path("van-ban/moi/<str:kind>/", views.document_new, name="document_new"),
