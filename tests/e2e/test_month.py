@@ -1,5 +1,5 @@
-"""The month on today's date, in a real browser, for every persona: a district bulletin and a
-headless department's bulletin through return, draft PDF, forward, approval of both in one
+"""The month on today's date, in a real browser, for every persona, in today's tree (wards
+directly under the city since 1 July 2025): a ward's bulletin and a headless department's bulletin through return, draft PDF, forward, approval of both in one
 go, rendering, and a cell secretary's phone; then a city document drafted by the city's own
 department. Screenshots go to test-output/e2e/month-*.png."""
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from portal.models import Document, Receipt, WorkflowEvent
-from portal.services.demo import demo_load
+from portal.services.demo import demo_load, demo_reorganised_load
 from tests.e2e.conftest import login, shot
 from tests.factories import run_tasks
 
@@ -52,10 +52,10 @@ def _draft_bulletin(page: Page, text: str) -> Document:
 
 
 def test_the_month_for_every_persona_on_todays_date(browser, live_server, tmp_path):
-    demo_load()
+    demo_reorganised_load()  # the demo without this month's bulletins: they are written here
     today = timezone.localdate()
 
-    # The district editor drafts this month's bulletin from the template and submits it.
+    # The ward's editor (the former district editor) drafts this month's bulletin from the template and submits it.
     editor = login(browser, live_server, "doson.editor")
     bulletin = _draft_bulletin(editor, "Tuyên truyền kết quả Đại hội Đảng bộ thành phố.")
     assert (bulletin.bulletin.period_month, bulletin.bulletin.period_year) == (
@@ -104,7 +104,7 @@ def test_the_month_for_every_persona_on_todays_date(browser, live_server, tmp_pa
     href = head.get_attribute("#draft-pdf", "href")
     text = _pdf_text(head, f"{live_server.url}{href}", tmp_path, "draft")
     assert "DỰ THẢO" in text and "Vạn Hương thành công tốt đẹp" in text
-    assert re.search(r"Số\s+-BT/BTGQU", text)
+    assert re.search(r"Số\s+-BT/BXDĐ", text) and "ĐẢNG ỦY PHƯỜNG ĐỒ SƠN" in text
     head.click("#forward")
     expect(head.locator(".messages")).to_contain_text("Trần Quang Minh, Thường trực duyệt")
     shot(head, "month-4-head-forwarded")
@@ -116,7 +116,7 @@ def test_the_month_for_every_persona_on_todays_date(browser, live_server, tmp_pa
     approver.check(f"#select-{other.pk}")
     shot(approver, "month-5-approver-inbox")
     approver.click("#approve-selected")
-    expect(approver.locator("#approve-many-confirm")).to_contain_text("số dự kiến 1-BT/BTGQU")
+    expect(approver.locator("#approve-many-confirm")).to_contain_text("số dự kiến 1-BT/BXDĐ")
     shot(approver, "month-6-approver-confirm")
     approver.click("#approve-many-confirmed")
     expect(approver.locator(".messages")).to_contain_text("Đã phê duyệt 2 văn bản")
@@ -136,7 +136,7 @@ def test_the_month_for_every_persona_on_todays_date(browser, live_server, tmp_pa
         reader.click("#download-this-month")
     download = download_info.value
     assert download.suggested_filename == (
-        f"Bản tin tháng {today.month}-{today.year} Ban Tuyên giáo Quận ủy Đồ Sơn.pdf"
+        f"Bản tin tháng {today.month}-{today.year} Ban Xây dựng Đảng Đảng ủy phường Đồ Sơn.pdf"
     )
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
     assert Receipt.objects.filter(document=bulletin).count() == 1

@@ -9,8 +9,10 @@ from portal.services.demo import demo_load
 
 class Command(BaseCommand):
     help = (
-        "Creates the demo organisations (Hải Phòng, Đồ Sơn, Ngô Quyền, Hà Nội, Hai Bà Trưng), "
-        "the demo users and the four sample documents, published. Idempotent. "
+        "Creates the demo as it lived: the 2024 organisations (Hải Phòng, Đồ Sơn, Ngô Quyền, "
+        "Hà Nội, Hai Bà Trưng), the demo users and the four sample documents, published; then "
+        "the reorganisation of 1 July 2025 (the districts into their wards) and this month's "
+        "bulletins of two wards. Idempotent. "
         "Refuses to run with DEBUG off unless --force."
     )
 
