@@ -4,6 +4,8 @@ Writes: ``references_sync`` (after every save and import). Reads: the citations 
 see, with the month of each citing document, for the two reference pages.
 """
 
+import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +16,7 @@ from django.db.models import Count, F, Max, QuerySet
 from portal.access import held_roles
 from portal.body import parse_body
 from portal.kinds import KINDS, kind_record
-from portal.models import Citation, CitedDocument, Document, Membership, Revision
+from portal.models import Citation, CitedDocument, Document, Membership, Organisation, Revision
 from portal.references import (
     Reference,
     find_references,
@@ -162,6 +164,38 @@ def _lower_basis_sync(document: Document) -> None:
     ).exclude(document_id=document.pk).update(**{kind.basis_field: document})
 
 
+# The codes of district committees (Quận ủy, Huyện ủy, Thị ủy), which ended on 1 July 2025:
+# cited from a commune-level unit that succeeded one, such a number is the former district's.
+_FORMER_DISTRICT_CODE_RE = re.compile(r"(?:QU|HU|TXU)$")
+
+
+class _Scopes:
+    """The scope of a local number cited by a document of an issuer (its ancestors, city
+    first): as ``scope_id``, except that a district committee's number cited from the
+    commune-level unit that succeeded the district stays the district's ("5-KH/QU" of Quận
+    ủy Đồ Sơn, cited by phường Đồ Sơn): read once, only when such a number is cited."""
+
+    def __init__(self, ancestor_ids: list[int]):
+        self.ancestor_ids = ancestor_ids
+        self._former: int | None | bool = False
+
+    def of(self, issuer_code: str) -> int | None:
+        scope = scope_id(issuer_code, self.ancestor_ids)
+        code = unicodedata.normalize("NFC", issuer_code).upper()
+        if scope is None or len(self.ancestor_ids) < 2 or scope != self.ancestor_ids[1]:
+            return scope
+        if not _FORMER_DISTRICT_CODE_RE.search(code):
+            return scope
+        if self._former is False:
+            heritage = (
+                Organisation.objects.filter(pk=scope).values_list("heritage", flat=True).first()
+            )
+            ids = [int(part) for part in (heritage or "").strip("/").split("/") if part]
+            # Several districts merged into one unit: the first of them (its lowest key).
+            self._former = min(ids) if ids else None
+        return self._former or scope
+
+
 @transaction.atomic
 def references_sync(*, document: Document, revision: Revision) -> int:
     """Replace the document's citations by those of the revision's body; return their count.
@@ -174,10 +208,11 @@ def references_sync(*, document: Document, revision: Revision) -> int:
     trusted = document.status in _TRUSTED
     chosen: OrderedDict[int, tuple[CitedDocument, Reference, bool]] = OrderedDict()
     resolved: dict[tuple[str, int | None], CitedDocument] = {}
+    scopes = _Scopes(document.issuer.ancestor_ids)
     for reference, year in zip(references, years_in_context(references), strict=True):
         cited = resolved.get((reference.key, year))
         if cited is None:
-            scope = scope_id(reference.issuer_code, document.issuer.ancestor_ids)
+            scope = scopes.of(reference.issuer_code)
             cited = resolved[(reference.key, year)] = index.cited_for(reference, year, scope)
         index.fill(cited, reference, year, trusted=trusted)
         basis = is_based_on(text, reference)

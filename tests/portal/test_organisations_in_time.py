@@ -109,3 +109,27 @@ def test_a_successor_reads_its_predecessors_archive_and_nobody_else_does(users, 
         user._portal_held = None
         assert published in documents_visible_to(user)
     assert published not in documents_visible_to(users["hn.editor"])
+
+
+def test_a_district_number_cited_by_its_successor_ward_stays_the_districts(users, orgs):
+    body = "<p>Thực hiện Kế hoạch số 5-KH/QU ngày 10/01/2024 của Quận ủy.</p>"
+    old = make_document(users, orgs, body_html=body)  # Đồ Sơn's, 2024
+    ward = organisation_create(code="w", name="Đảng ủy phường Đồ Sơn", kind="committee",
+                               parent=orgs["hp"])  # fmt: skip
+    office = organisation_create(code="w-bxd", name="Ban Xây dựng Đảng", kind="department",
+                                 parent=ward)  # fmt: skip
+    ward.heritage = f"/{orgs['doson'].pk}/"
+    ward.save()
+    editor = users["ngoquyen.editor"]
+    membership_grant(user=editor, organisation=office, role=Membership.Role.EDITOR)
+    new = document_create(kind="guidance", issuer=office, actor=editor, title="Hướng dẫn",
+                          body_html=body)  # fmt: skip
+    neighbour = make_document(users, orgs, issuer="ngoquyen-btg", editor="ngoquyen.editor",
+                              body_html=body)  # fmt: skip
+    plan = old.citations.get().cited
+    assert plan.scope == orgs["doson"]
+    assert new.citations.get().cited == plan  # the former district's plan, not a new one
+    assert neighbour.citations.get().cited != plan  # Ngô Quyền's own 5-KH/QU
+    own = document_create(kind="guidance", issuer=office, actor=editor, title="Hướng dẫn 2",
+                          body_html="<p>Theo Hướng dẫn số 15-HD/ĐU của Đảng ủy.</p>")  # fmt: skip
+    assert own.citations.get().cited.scope == ward  # the ward's own Đảng ủy number
