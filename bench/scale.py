@@ -48,8 +48,10 @@ TARGET_P95_MS = 150
 
 
 def probe(env: dict, *args: str) -> dict:
-    out = subprocess.run([PY, "bench/scale_probe.py", *args], cwd=ROOT, env=env, check=True,
+    out = subprocess.run([PY, "bench/scale_probe.py", *args], cwd=ROOT, env=env,
                          capture_output=True, text=True)  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"bench/scale_probe.py {' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -292,6 +294,12 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # progress lines show as they come
     sizes = os.environ.get("BENCH_SCALE_SIZES", "S,M,L").split(",")
     print(f"== Scale: generated archives on PostgreSQL, cached in {CACHE}")
+    # An archive built or reused under models ahead of their migrations would not match them.
+    check = [PY, "manage.py", "makemigrations", "--check", "--dry-run"]
+    pending = subprocess.run(check, cwd=ROOT, env=size_env(sizes[0]), capture_output=True,
+                             text=True)  # fmt: skip
+    if pending.returncode:
+        raise SystemExit(f"models changed without a migration: no archive built\n{pending.stdout}")
     for size in sizes:
         started = time.perf_counter()
         marker, built = archive_ready(size)

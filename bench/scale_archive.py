@@ -115,6 +115,13 @@ def archive_build(size: str) -> dict:
     marker = {
         **fingerprint(),
         "size": size,
+        "generator_commit": subprocess.run(
+            ["git", "log", "-1", "--format=%h", "--", str(GENERATOR)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),  # fmt: skip
         "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "build_s": round(time.monotonic() - started, 1),
         "summary": out.stdout.strip().splitlines()[-1],
