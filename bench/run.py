@@ -245,10 +245,18 @@ def bench_rendering(env: dict, docs: list[dict]) -> None:
     bench_libreoffice(docs)
 
 
+def bench_scale(env: dict, docs: list[dict]) -> None:
+    """S, M and L archives on PostgreSQL (bench/scale.py): its own databases, not the demo's."""
+    from scale import main as scale_main
+
+    scale_main()
+
+
 # The benchmark's parts by name, run in this order; BENCH_PARTS=render,downloads picks some.
 PARTS = {
     "render": bench_rendering,
     "downloads": bench_downloads,
+    "scale": bench_scale,
 }
 
 

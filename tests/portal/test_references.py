@@ -641,10 +641,10 @@ def test_propaganda_queries_do_not_grow_with_citations(
 ):
     _many_citations(users, orgs, count)
     client.force_login(users["doson.editor"])
-    # session (in the database, shared by every process), user, memberships, the count of
-    # cited documents, the page's counts, its cited documents, issuers of the filter,
-    # issuing bodies of the cited
-    with django_assert_max_num_queries(8):
+    # session (in the database, shared by every process), user, memberships, the issuers'
+    # ids, the issuing bodies of the cited, the count of cited documents, the page's counts,
+    # its cited documents, the issuers of the filter
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:propaganda"), {"start": "2000-01"})
     page = response.content.decode()
     assert page.count('class="doc-row cited-row"') == min(count, PER_PAGE)
@@ -875,3 +875,22 @@ def test_a_cited_documents_citing_documents_are_paged_latest_first(client, users
     index = client.get(reverse("portal:propaganda")).content.decode()
     assert "Chỉ thị số 99-CT/TW" in index and f"{PER_PAGE + 5} văn bản trích dẫn" in index
     assert "gần nhất tháng 11/2022" in index  # Bản tin 34: 2020 + 34 // 12, month 34 % 12 + 1
+
+
+def test_the_cited_issuers_filter_names_national_bodies_and_those_of_the_users_city(
+    client, users, orgs
+):
+    CitedDocument.objects.create(number="5-KH/QU", key="5-KH/QU", year=2024, type_name="Kế hoạch",
+                                 issuer_code="QU", issued_by="Quận ủy Đồ Sơn",
+                                 scope=orgs["doson"])  # fmt: skip
+    CitedDocument.objects.create(
+        number="35-CT/TW", key="35-CT/TW", year=2024, type_name="Chỉ thị", issuer_code="TW",
+        issued_by="Ban Bí thư",
+    )  # fmt: skip
+    option = '<option value="QU">QU — Quận ủy Đồ Sơn</option>'
+    client.force_login(users["doson.editor"])
+    page = client.get(reverse("portal:propaganda")).content.decode()
+    assert option in page and "TW — Ban Bí thư" in page
+    client.force_login(users["hn.editor"])
+    page = client.get(reverse("portal:propaganda")).content.decode()
+    assert option not in page and "TW — Ban Bí thư" in page
