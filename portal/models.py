@@ -509,3 +509,84 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.cited}"
+
+
+class Notification(models.Model):
+    """Something that happened to a user's document or waits for the user, shown in the
+    portal (badge, list) and sent by e-mail (at once, or in the morning digest)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Văn bản chờ bạn duyệt")
+        RETURNED = "returned", _("Văn bản bị trả lại")
+        APPROVED = "approved", _("Văn bản đã được phê duyệt")
+        PUBLISHED = "published", _("Văn bản đã ban hành")
+        MENTIONED = "mentioned", _("Bạn được nhắc đến trong góp ý")
+        WAITING = "waiting", _("Văn bản chờ duyệt quá hạn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # When it went out by e-mail (alone or in a digest); None while it has not.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="portal_notif_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind} · {self.document_id}"
+
+
+class NotificationSetting(models.Model):
+    """How a user wants e-mail: one per event, or a morning digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
+    )
+    digest = models.BooleanField(_("gộp thư mỗi sáng"), default=False)
+
+    class Meta:
+        verbose_name = _("cài đặt thông báo")
+        verbose_name_plural = _("cài đặt thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {'digest' if self.digest else 'each'}"
+
+
+class Comment(models.Model):
+    """A reviewer's comment on a passage of a document, or a reply in its thread. The
+    passage is kept as the quoted text with a little context on each side, so the comment
+    is found again after edits (re-anchored), or shown as orphaned, never lost."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("góp ý"))
+    quote = models.TextField(_("đoạn được góp ý"), blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("góp ý")
+        verbose_name_plural = _("góp ý")
+        ordering = ["document", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} · {self.quote[:30]}"
