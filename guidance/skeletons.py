@@ -20,16 +20,28 @@ GUIDANCE_SIGNER_TITLE = "PHÓ TRƯỞNG BAN"
 
 
 def guidance_recipients(issuer: Organisation) -> str:
-    """The usual 'Nơi nhận' of a department's guidance, one recipient a line."""
+    """The usual 'Nơi nhận' of a department's guidance, one recipient a line (the printed
+    forms put the dash before each): the city's propaganda department as it is named today,
+    the committee's standing body, the units below, the file copy."""
     committee = audience_of(issuer)
     standing = f"Thường trực {committee.name.split(' ')[0]} ủy" if " ủy" in committee.name else ""
     lines = []
     if committee.parent is not None:
-        lines.append("Ban Tuyên giáo Thành ủy (để báo cáo),")
+        city_department = (
+            Organisation.objects.filter(
+                parent_id=committee.ancestor_ids[0],
+                kind=Organisation.Kind.DEPARTMENT,
+                valid_to__isnull=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if city_department is not None:
+            lines.append(f"{city_department.name} (để báo cáo),")
     if standing:
         lines.append(f"{standing} (để báo cáo),")
     lines += ["Các tổ chức cơ sở đảng trực thuộc (để thực hiện),", f"Lưu {issuer.symbol or 'BTG'}."]
-    return "\n".join(f"- {line}" for line in lines)
+    return "\n".join(lines)
 
 
 def guidance_prefill(*, issuer: Organisation) -> Prefill:

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from guidance.skeletons import guidance_recipients
 from portal.access import review_chain_of
 from portal.lines import printed_lines
 from portal.models import Document, Membership, Organisation, PrintedLines
@@ -14,7 +15,7 @@ from portal.rendering.documents import print_data_for
 from portal.selectors import documents_visible_to
 from portal.services.documents import document_create
 from portal.services.organisations import membership_grant, organisation_create
-from portal.services.workflow import chain_for, document_approve
+from portal.services.workflow import chain_for, document_approve, document_publish_imported
 from tests.factories import make_document
 
 TODAY = "2026-12-02 09:00 +07:00"
@@ -133,3 +134,23 @@ def test_a_district_number_cited_by_its_successor_ward_stays_the_districts(users
     own = document_create(kind="guidance", issuer=office, actor=editor, title="Hướng dẫn 2",
                           body_html="<p>Theo Hướng dẫn số 15-HD/ĐU của Đảng ủy.</p>")  # fmt: skip
     assert own.citations.get().cited.scope == ward  # the ward's own Đảng ủy number
+
+
+def test_a_guidance_is_addressed_to_the_city_department_as_it_is_named_today(orgs):
+    lines = guidance_recipients(orgs["doson-btg"]).splitlines()
+    assert lines[0] == "Ban Tuyên giáo Thành ủy Hải Phòng (để báo cáo),"
+    assert not any(line.startswith("-") for line in lines)  # the printed forms add the dash
+    _rename_city_department(orgs)
+    lines = guidance_recipients(orgs["doson-btg"]).splitlines()
+    assert lines[0] == "Ban Tuyên giáo và Dân vận Thành ủy Hải Phòng (để báo cáo),"
+
+
+@time_machine.travel(TODAY)
+def test_a_paper_document_recorded_today_counts_as_published_on_its_issue_day(users, orgs):
+    old = make_document(users, orgs)
+    old = document_publish_imported(document=old, actor=users["doson.editor"], reason="giấy",
+                                    issued_on=date(2024, 12, 2))  # fmt: skip
+    assert old.published_at.date() == date(2024, 12, 2)
+    new = document_publish_imported(document=make_document(users, orgs, title="Mới"),
+                                    actor=users["doson.editor"], reason="giấy")  # fmt: skip
+    assert new.published_at.date() == date(2026, 12, 2)
