@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import auth, draft_views, image_views, reference_views, views
+from portal import auth, compare_views, draft_views, image_views, reference_views, views
 from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
@@ -46,6 +46,7 @@ portal_patterns = [
         draft_views.document_draft_pdf,
         name="document_draft_pdf",
     ),
+    path("van-ban/<int:pk>/so-sanh/", compare_views.document_compare, name="document_compare"),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 
