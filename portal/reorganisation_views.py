@@ -2,8 +2,10 @@
 confirm to apply it, and the reorganisations applied so far."""
 
 import json
+from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -13,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import held_roles
-from portal.models import Membership, Reorganisation
+from portal.kinds import KINDS
+from portal.models import Document, Membership, Reorganisation
 from portal.services.reorganisation import reorganisation_apply, reorganisation_preview
 
 MAX_PLAN_BYTES = 1_000_000
@@ -37,12 +40,38 @@ class PlanForm(forms.Form):
             raise ValidationError(_("Hãy dán hoặc tải lên phương án."))
         try:
             data["plan_data"] = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ValidationError(
-                _("Phương án không phải JSON hợp lệ: %(error)s") % {"error": exc}
+                _(
+                    "Phương án không phải JSON hợp lệ: lỗi ở dòng %(line)s, cột %(column)s "
+                    "(thiếu dấu phẩy, ngoặc hoặc dấu nháy?)."
+                )
+                % {"line": exc.lineno, "column": exc.colno}
             ) from exc
         data["plan"] = json.dumps(data["plan_data"], ensure_ascii=False, indent=2)
         return data
+
+
+def readable(outcome: dict) -> dict:
+    """A preview or summary with its codes in words: roles, kinds and statuses by their
+    Vietnamese labels, the effective day as a date."""
+    outcome = dict(outcome)
+    roles, statuses = dict(Membership.Role.choices), dict(Document.Status.choices)
+    outcome["memberships"] = [
+        {**m, "role": roles.get(m.get("role"), m.get("role"))}
+        for m in outcome.get("memberships", [])
+    ]
+    outcome["open_documents"] = [
+        {**d, "status": statuses.get(d.get("status"), d.get("status"))}
+        for d in outcome.get("open_documents", [])
+    ]
+    outcome["registers"] = [
+        {**r, "kind": KINDS[r["kind"]].label if r.get("kind") in KINDS else r.get("kind")}
+        for r in outcome.get("registers", [])
+    ]
+    if isinstance(outcome.get("effective_on"), str):
+        outcome["effective_on"] = date.fromisoformat(outcome["effective_on"])
+    return outcome
 
 
 def _require_admin(user) -> None:
@@ -64,9 +93,13 @@ def reorganisation_list(request):
         try:
             if request.POST.get("confirm"):
                 reorganisation = reorganisation_apply(plan=plan, actor=request.user)
+                messages.success(
+                    request,
+                    _("Đã áp dụng phương án “%(name)s”.") % {"name": reorganisation.name},
+                )
                 target = reverse("portal:reorganisation_detail", args=[reorganisation.pk])
                 return HttpResponseRedirect(target)
-            preview = reorganisation_preview(plan=plan, actor=request.user)
+            preview = readable(reorganisation_preview(plan=plan, actor=request.user))
         except ValidationError as exc:
             form.add_error(None, exc)
     past = Reorganisation.objects.select_related("applied_by")[:50]
@@ -81,7 +114,8 @@ def reorganisation_detail(request, pk: int):
     """One applied reorganisation: what it did, who applied it and when."""
     _require_admin(request.user)
     reorganisation = get_object_or_404(Reorganisation.objects.select_related("applied_by"), pk=pk)
-    return render(request, "portal/reorganisation_detail.html", {"reorganisation": reorganisation})
+    context = {"reorganisation": reorganisation, "outcome": readable(reorganisation.summary)}
+    return render(request, "portal/reorganisation_detail.html", context)
 
 
 urlpatterns = [

@@ -462,11 +462,24 @@ def test_admin_page_previews_then_applies(demo, client):
     assert response["Location"] == detail
     page = client.get(response["Location"]).content.decode()
     assert "Sắp xếp Quận ủy Đồ Sơn" in page and "Đảng ủy phường Đồ Sơn" in page
+    assert "Đã áp dụng phương án" in page  # the success message
+    # Roles, statuses and kinds in words, not as the plan's codes.
+    assert "(Chuyên viên)" in page and "(editor)" not in page
+    assert "Bản tin, nhiệm kỳ" in page and "bulletin," not in page
     assert "Sắp xếp Quận ủy Đồ Sơn" in client.get(url).content.decode()
     # A refused plan is shown with its reason, nothing applied.
     response = client.post(url, {"plan": plan, "confirm": "1"})
     assert response.status_code == 200 and "đã có" in response.content.decode()
     assert Reorganisation.objects.count() == 1
+
+
+def test_admin_page_explains_a_plan_that_is_not_json_in_vietnamese(demo, client):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    response = client.post(
+        reverse("portal:reorganisation_list"), {"plan": '{"name": "x"\n "a": 1}'}
+    )
+    page = response.content.decode()
+    assert "lỗi ở dòng 2, cột 2" in page and "Expecting" not in page
 
 
 def test_admin_page_takes_an_uploaded_plan(demo, client):
