@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "portal.context_processors_notifications.notifications",
             ],
         },
     },
@@ -290,3 +291,9 @@ EMAIL_USE_SSL = _email.use_ssl
 EMAIL_SENDS = _email.sends
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a silent server must not hold a worker
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
+# Notification e-mail (portal.services.notifications): a failed send is tried again after
+# NOTIFY_EMAIL_RETRY_SECONDS, then twice as long, up to NOTIFY_EMAIL_ATTEMPTS in all; those
+# who chose the digest get it at NOTIFY_DIGEST_HOUR (local time) from the worker.
+NOTIFY_EMAIL_ATTEMPTS = env_int("NOTIFY_EMAIL_ATTEMPTS", 3)
+NOTIFY_EMAIL_RETRY_SECONDS = env_int("NOTIFY_EMAIL_RETRY_SECONDS", 60)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7)

@@ -35,3 +35,11 @@ def _render_given_up(revision_id: int, *, attempts: int) -> None:
 # given up (services.task_recovery), called with the task's own arguments. A task without
 # an entry is only marked failed: publishing at the chosen time can still be done by hand.
 GIVEN_UP: dict[str, Callable[..., None]] = {render_revision.module_path: _render_given_up}
+
+
+@task()
+def send_notification_email(notification_id: int, attempt: int = 1) -> None:
+    """Send one notification by e-mail; on failure it queues its next attempt itself."""
+    from portal.services.notifications import notification_email_send  # it queues this task
+
+    notification_email_send(notification_id=notification_id, attempt=attempt)

@@ -46,6 +46,7 @@ portal_patterns = [
         draft_views.document_draft_pdf,
         name="document_draft_pdf",
     ),
+    path("thong-bao/", include("portal.notification_views")),
     path("van-ban/<int:pk>/so-sanh/", compare_views.document_compare, name="document_compare"),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]

@@ -27,6 +27,7 @@ from portal.rules import (
 )
 from portal.services.checklist import checklist_require_clear
 from portal.services.events import document_locked, event_record
+from portal.services.notifications import workflow_notify
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number, term_start_for
 from portal.services.rendering import formats_missing
@@ -112,6 +113,7 @@ def document_submit(*, document: Document, actor) -> Document:
     document.status, document.step, document.chain = Status.SUBMITTED, 1, ",".join(chain)
     document.save(update_fields=["status", "step", "chain", "updated_at"])
     _event(document, actor, "submit", previous, " ".join(notes))
+    workflow_notify(document=document, actor=actor, action="submit")
     return document
 
 
@@ -140,6 +142,7 @@ def document_forward(*, document: Document, actor) -> Document:
     document.step += 1
     document.save(update_fields=["step", "updated_at"])
     _event(document, actor, "forward", Status.SUBMITTED)
+    workflow_notify(document=document, actor=actor, action="forward")
     return document
 
 
@@ -156,6 +159,7 @@ def document_return(*, document: Document, actor, reason: str) -> Document:
     document.status, document.step, document.chain = Status.RETURNED, 0, ""
     document.save(update_fields=["status", "step", "chain", "updated_at"])
     _event(document, actor, "return", Status.SUBMITTED, reason)
+    workflow_notify(document=document, actor=actor, action="return", reason=reason)
     return document
 
 
@@ -201,12 +205,14 @@ def document_approve(*, document: Document, actor, publish_at: datetime | None =
         reason = _("Hẹn ban hành lúc %(when)s.") % {"when": when}
         publish_when_due.using(run_after=publish_at).enqueue(document.pk)
     _event(document, actor, "approve", Status.SUBMITTED, reason)
+    workflow_notify(document=document, actor=actor, action="approve")
     # Now numbered: guidance already based on this number can link to it.
     references_sync(document=document, revision=document.approved_revision)
     if publish_at is not None and not later:
         document.status, document.published_at = Status.PUBLISHED, now
         document.save(update_fields=["status", "published_at", "updated_at"])
         _event(document, actor, "publish", Status.APPROVED)
+        workflow_notify(document=document, actor=actor, action="publish")
     return document
 
 
@@ -228,6 +234,7 @@ def document_publish_due(*, document_id: int) -> Document | None:
         Status.APPROVED,
         _("Ban hành theo lịch hẹn lúc %(when)s.") % {"when": when},
     )
+    workflow_notify(document=document, actor=None, action="publish")
     return document
 
 
@@ -267,6 +274,7 @@ def document_publish(*, document: Document, actor) -> Document:
     document.status, document.published_at = Status.PUBLISHED, timezone.now()
     document.save(update_fields=["status", "published_at", "updated_at"])
     _event(document, actor, "publish", Status.APPROVED)
+    workflow_notify(document=document, actor=actor, action="publish")
     return document
 
 

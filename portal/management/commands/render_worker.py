@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from portal.services.notifications import digest_every_morning
 from portal.services.task_recovery import Asker, recover_every, tasks_recover
 
 
@@ -37,3 +38,4 @@ class Command(db_worker.Command):
             )
         every = {"interval": settings.TASK_RECOVERY_INTERVAL_SECONDS, "asker": asker}
         threading.Thread(target=recover_every, kwargs=every, daemon=True).start()
+        threading.Thread(target=digest_every_morning, daemon=True).start()  # NOTIFY_DIGEST_HOUR
