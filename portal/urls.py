@@ -5,7 +5,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import auth, compare_views, draft_views, image_views, reference_views, views
+from portal import (
+    auth,
+    comment_views,
+    compare_views,
+    draft_views,
+    image_views,
+    reference_views,
+    views,
+)
 from portal.kinds import KINDS
 
 # The admin signs in through the portal's own login (rate-limited), never its own form.
@@ -48,6 +56,12 @@ portal_patterns = [
     ),
     path("thong-bao/", include("portal.notification_views")),
     path("van-ban/<int:pk>/so-sanh/", compare_views.document_compare, name="document_compare"),
+    path("van-ban/<int:pk>/gop-y/", comment_views.comment_add, name="comment_add"),
+    path(
+        "van-ban/<int:pk>/gop-y/<int:comment_pk>/<str:op>/",
+        comment_views.comment_state,
+        name="comment_state",
+    ),
     path("van-ban/<int:pk>/<str:action>/", views.document_transition, name="document_transition"),
 ]
 
