@@ -297,3 +297,6 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
 NOTIFY_EMAIL_ATTEMPTS = env_int("NOTIFY_EMAIL_ATTEMPTS", 3)
 NOTIFY_EMAIL_RETRY_SECONDS = env_int("NOTIFY_EMAIL_RETRY_SECONDS", 60)
 NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7)
+# A document waiting at its review step more than this many days is highlighted in the
+# inbox and its reviewers are reminded once a day (portal.services.waiting).
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 3)

@@ -84,6 +84,7 @@ from portal.services.monthly import (
     period_of,
 )
 from portal.services.register import register_next_number, register_next_numbers
+from portal.services.waiting import waiting_describe, with_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -138,12 +139,18 @@ def _inbox(user, awaiting: list[Document]):
 
 @login_required
 def document_list(request):
-    """The inbox: everything waiting for the user's review, complete; the rest of what waits
+    """The inbox: everything waiting for the user's review, complete, longest waiting first
+    (newest first on request) with who sent it and since when; the rest of what waits
     for them paged, without drafts and returned documents left untouched for ``STALE_AFTER``
     unless asked (with their count, so that nothing is hidden silently)."""
-    submitted = documents_visible_to(request.user).filter(status=Document.Status.SUBMITTED)
+    newest_first = request.GET.get("xep") == "moi"
+    submitted = with_waiting(
+        documents_visible_to(request.user).filter(status=Document.Status.SUBMITTED),
+        newest_first=newest_first,
+    )
     awaiting = [d for d in submitted if ACTIONS["forward"].test(request.user, d)
                 or ACTIONS["approve"].test(request.user, d)]  # fmt: skip
+    waiting_describe(awaiting, now=timezone.now())
     approvable = [d for d in awaiting if ACTIONS["approve"].test(request.user, d)]
     documents = _inbox(request.user, awaiting)
     stale = Q(status__in=STALE_STATUSES, updated_at__lt=timezone.now() - STALE_AFTER)
@@ -155,6 +162,7 @@ def document_list(request):
         "stale_count": documents.filter(stale).count(),
         "stale_days": STALE_AFTER.days,
         "awaiting": awaiting,
+        "newest_first": newest_first,
         "approvable_ids": {d.pk for d in approvable},
         "approve_form": ApproveForm() if approvable else None,
         "can_create": editor_departments(request.user).exists(),

@@ -10,6 +10,7 @@ from django_tasks_db.management.commands import db_worker
 
 from portal.services.notifications import digest_every_morning
 from portal.services.task_recovery import Asker, recover_every, tasks_recover
+from portal.services.waiting import remind_every_morning
 
 
 class Command(db_worker.Command):
@@ -39,3 +40,4 @@ class Command(db_worker.Command):
         every = {"interval": settings.TASK_RECOVERY_INTERVAL_SECONDS, "asker": asker}
         threading.Thread(target=recover_every, kwargs=every, daemon=True).start()
         threading.Thread(target=digest_every_morning, daemon=True).start()  # NOTIFY_DIGEST_HOUR
+        threading.Thread(target=remind_every_morning, daemon=True).start()  # REVIEW_REMINDER_DAYS
