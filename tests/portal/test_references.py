@@ -643,8 +643,8 @@ def test_propaganda_queries_do_not_grow_with_citations(
     client.force_login(users["doson.editor"])
     # session (in the database, shared by every process), user, memberships, the issuers'
     # ids, the issuing bodies of the cited, the count of cited documents, the page's counts,
-    # its cited documents, the issuers of the filter
-    with django_assert_max_num_queries(9):
+    # its cited documents, the issuers of the filter, the unread notifications badge
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("portal:propaganda"), {"start": "2000-01"})
     page = response.content.decode()
     assert page.count('class="doc-row cited-row"') == min(count, PER_PAGE)
