@@ -63,7 +63,7 @@ from portal.selectors import (
     published_for_reader,
     require_action,
 )
-from portal.services import images, workflow
+from portal.services import comments, images, workflow
 from portal.services.checklist import document_checklist
 from portal.services.documents import (
     Prefill,
@@ -563,7 +563,8 @@ def document_transition(request, pk: int, action: str):
     document = get_document_for_user(request.user, pk)
     try:
         if action == "return":
-            form = ReturnForm(request.POST)
+            # "Gửi các góp ý đang mở làm lý do": the open comments become the reason.
+            form = ReturnForm(comments.return_data(request.POST, document))
             if not form.is_valid():
                 return document_detail(
                     request, pk, error=_("Phải nêu lý do trả lại văn bản."), status=400
