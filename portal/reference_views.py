@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from portal.access import held_roles
 from portal.forms import PropagandaFilterForm
 from portal.models import CitedDocument, Organisation
-from portal.pagination import paginate
+from portal.pagination import paginate, paginate_grouped
 from portal.services.references import (
     citations_visible_to,
     cited_counts,
@@ -72,7 +72,7 @@ def propaganda(request):
             citations = citations.filter(document__issuer=data["issuer"])
         if data["cited_issuer"]:
             citations = citations.filter(cited__issuer_code=data["cited_issuer"])
-    paged = paginate(request, cited_counts(citations))
+    paged = paginate_grouped(request, cited_counts(citations))
     context = {"form": form, "paged": paged, "rows": cited_rows(paged)}
     return render(request, "references/propaganda.html", context)
 

@@ -894,3 +894,18 @@ def test_the_cited_issuers_filter_names_national_bodies_and_those_of_the_users_c
     client.force_login(users["hn.editor"])
     page = client.get(reverse("portal:propaganda")).content.decode()
     assert option not in page and "TW — Ban Bí thư" in page
+
+
+def test_the_propaganda_index_reads_its_page_and_total_in_one_grouped_query(client, users, orgs):
+    _many_citations(users, orgs, PER_PAGE + 5)
+    client.force_login(users["doson.editor"])
+    url = reverse("portal:propaganda")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    grouped = [q["sql"] for q in queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1 and "OVER ()" in grouped[0]
+    assert f"Trang 1/2 · {PER_PAGE + 5} văn bản" in first
+    last = client.get(url, {"trang": 2}).content.decode()
+    assert last.count('class="doc-row cited-row"') == 5 and "Trang 2/2" in last
+    beyond = client.get(url, {"trang": 99}).content.decode()  # an old link: the last page
+    assert beyond.count('class="doc-row cited-row"') == 5 and "Trang 2/2" in beyond
