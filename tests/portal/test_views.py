@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -433,3 +434,10 @@ def test_the_inbox_runs_the_same_queries_for_2_and_6_documents_awaiting(client, 
     awaiting = content[content.index('id="awaiting"') :].split("</ul>", 1)[0]
     assert awaiting.count("<li") == 6  # all six wait for the approver
     assert counts[0] == counts[1], counts
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(client, users):
+    client.force_login(users["doson.editor"])
+    page = client.get(reverse("portal:document_list")).content.decode()
+    assert 'rel="icon" href="/static/portal/favicon.svg"' in page
+    assert finders.find("portal/favicon.svg")
