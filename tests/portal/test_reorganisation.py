@@ -511,3 +511,11 @@ def test_admin_page_is_for_administrators_only(demo, client):
     client.force_login(city_admin)
     assert client.post(url, {"plan": json.dumps(DOSON_PLAN), "confirm": "1"}).status_code == 302
     assert Reorganisation.objects.get().applied_by == city_admin
+
+
+def test_the_inbox_offers_reorganising_to_administrators_only(demo, client):
+    url = reverse("portal:document_list")
+    client.force_login(get_user_model().objects.get(username="admin"))
+    assert 'id="reorganise-link"' in client.get(url).content.decode()
+    client.force_login(get_user_model().objects.get(username="doson.editor"))
+    assert 'id="reorganise-link"' not in client.get(url).content.decode()
