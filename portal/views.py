@@ -50,6 +50,7 @@ from portal.models import (
 from portal.pagination import paginate
 from portal.reader_views import reader_home
 from portal.rendering.registry import RENDERERS
+from portal.review_overview import review_overview
 from portal.rules import ACTIONS, CONTENT_ACTIONS, is_city_approver, is_issuer_editor
 from portal.rules import render_failed as rules_render_failed
 from portal.rules import render_overdue as rules_render_overdue
@@ -536,6 +537,10 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "error": error,
         "checklist": document_checklist(document) if "submit" in allowed else [],
         "waiting_with": waiting_with(document) if "history" in allowed else "",
+        # "Trước khi duyệt": the reviewer whose step it is sees the changes, comments, checks.
+        "overview": review_overview(request.user, document)
+        if allowed & {"forward", "approve"}
+        else None,
         **_returned_context(document),
     }
     return render(request, "portal/document_detail.html", context, status=status)
