@@ -1,7 +1,8 @@
 """The month on today's date, in a real browser, for every persona, in today's tree (wards
-directly under the city since 1 July 2025): a ward's bulletin and a headless department's bulletin through return, draft PDF, forward, approval of both in one
-go, rendering, and a cell secretary's phone; then a city document drafted by the city's own
-department. Screenshots go to test-output/e2e/month-*.png."""
+directly under the city since 1 July 2025): a ward's bulletin and a headless department's
+bulletin through return, draft PDF, forward, approval of both in one go, rendering, and a
+cell secretary's phone; then a city document drafted by the city's own department.
+Screenshots go to test-output/e2e/month-*.png."""
 
 import re
 import subprocess
@@ -55,7 +56,8 @@ def test_the_month_for_every_persona_on_todays_date(browser, live_server, tmp_pa
     demo_reorganised_load()  # the demo without this month's bulletins: they are written here
     today = timezone.localdate()
 
-    # The ward's editor (the former district editor) drafts this month's bulletin from the template and submits it.
+    # The ward's editor (the former district editor) drafts this month's bulletin from the
+    # template and submits it.
     editor = login(browser, live_server, "doson.editor")
     bulletin = _draft_bulletin(editor, "Tuyên truyền kết quả Đại hội Đảng bộ thành phố.")
     assert (bulletin.bulletin.period_month, bulletin.bulletin.period_year) == (
