@@ -197,7 +197,17 @@ def _fuzzy(text: str, quote: str, prefix: str, suffix: str) -> tuple[int, int] |
         best = _best_window(matcher, text, {best[1]}, n, stride) or best
     if best is None or best[0] < FUZZY_RATIO:
         return None
-    return best[1], best[2]
+    return _whole_words(text, best[1], best[2])
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range widened to whole words: a passage that grew by a few words is marked to the
+    end of its last syllable ("tháng", never "th")."""
+    while start > 0 and text[start].isalnum() and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _best_window(matcher, text: str, seeds, n: int, spread: int):

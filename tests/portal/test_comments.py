@@ -239,3 +239,10 @@ def test_a_mention_notifies_those_who_may_see_the_comments(users, submitted):
     mentioned = Notification.objects.filter(document=submitted, kind="mentioned")
     assert [n.user.username for n in mentioned] == ["doson.editor"]
     assert "doson.head" in mentioned.get().message
+
+
+def test_a_passage_that_grew_is_marked_to_the_end_of_its_last_word():
+    quote = "tổ chức học tập nghị quyết trong tháng"
+    edited = TEXT.replace("học tập nghị quyết", "học tập đầy đủ nghị quyết")
+    found = _found(_comment(quote), edited)
+    assert found is not None and found.endswith("tháng") and found.startswith("tổ")
