@@ -77,8 +77,10 @@ def test_a_ward_bulletin_after_the_reorganisation_reaches_a_former_district_cell
     )
     printed = _pdf_text(reader, f"{detail}pdf/", tmp_path, "ward")
     # A department's header: the committee above it, then its own name (36-HD/VPTW).
-    header = "ĐẢNG CỘNG SẢN VIỆT NAM ĐẢNG ỦY PHƯỜNG ĐỒ SƠN BAN XÂY DỰNG ĐẢNG"
-    assert printed.startswith(header) and re.search(r"Số\s+1-BT/BXDĐ", printed)
+    # The two header columns come out of pdftotext in either order (by their heights).
+    header = printed.split("BẢN TIN")[0]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header and "QUẬN ỦY" not in header
+    assert re.search(r"ĐẢNG ỦY PHƯỜNG ĐỒ SƠN BAN XÂY DỰNG ĐẢNG \*? ?Số\s+1-BT/BXDĐ", header)
     assert Receipt.objects.filter(document=bulletin).count() == 1
 
     # Its library still holds the 2024 Đồ Sơn bulletins, printed as they were issued.
