@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
 from portal.models import Document
+from portal.rendering.data import indicator_keys
 from portal.services.imports import fields_valid
 
 GUIDANCE = "guidance"
@@ -84,6 +85,19 @@ def _report_print(document: Document) -> dict[str, Any]:
     }
 
 
+def _report_rows(document: Document) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The indicator rows as printed, keyed by their number and name under their parent's."""
+    from guidance.selectors import indicator_headers, print_indicators
+
+    rows = print_indicators(document)
+    lines = [
+        (key, [row.code, row.name, row.unit, row.plan, row.estimate, row.same_period_ratio,
+               row.plan_ratio])
+        for key, row in zip(indicator_keys(rows), rows, strict=True)
+    ]  # fmt: skip
+    return indicator_headers(document), lines
+
+
 def report_checklist(document: Document) -> list[str]:
     """One line per ratio typed in the report that disagrees with the one computed from its
     figures beyond rounding or cut-off decimals: the table prints the typed one, so the
@@ -155,6 +169,7 @@ REPORT_KIND = Kind(
     print_extras=_report_print,
     checklist=report_checklist,
     after_save=_report_saved,
+    rows=_report_rows,
     period_name=_report_period,
     period_months=report_period_months,
     detail_template="guidance/_report_actions.html",

@@ -12,6 +12,7 @@ from guidance.models import Indicator, IndicatorSource, Report
 from guidance.selectors import has_figures, indicator_key, pulled_groups
 from portal.models import Document, Revision, WorkflowEvent
 from portal.rules import ACTIONS
+from portal.services.documents import document_rows_changed
 from portal.services.events import document_locked, event_record
 
 COLUMN_NAMES = {
@@ -212,6 +213,7 @@ def indicator_update(
     indicator.reported_plan_ratio = reported_plan_ratio
     indicator.typed = ind.typed_figures(typed or {})
     indicator.save()
+    document_rows_changed(document=document, actor=actor)
     label = f"{indicator.code} {indicator.name}".strip()
     _event(document, actor, _("Sửa số liệu chỉ tiêu: %(name)s") % {"name": label})
     return indicator
@@ -333,6 +335,7 @@ def report_indicators_pull(*, document: Document, actor) -> int:
             )
             written += 1
     _renumber(report)
+    document_rows_changed(document=document, actor=actor)
     summary = _("Tổng hợp %(rows)s dòng chỉ tiêu từ báo cáo của: %(sources)s.") % {
         "rows": written,
         "sources": "; ".join(sorted({s for g in groups for s in g.sources})),

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.diff import diff_bodies
+from portal.diff import diff_bodies, diff_rows
 from portal.models import Document, Revision, WorkflowEvent
+from portal.rules import ACTIONS
 from portal.selectors import get_document_for_user
 
 # The events by which a reviewer says they read a revision.
@@ -55,7 +56,7 @@ def document_compare(request, pk: int):
     last review; ``?kieu=canh-nhau`` shows the two side by side."""
     document = get_document_for_user(request.user, pk, action="history")
     revisions = list(
-        document.revisions.select_related("author").defer("body_html").order_by("number")
+        document.revisions.select_related("author").defer("body_html", "rows").order_by("number")
     )
     numbers = [r.number for r in revisions]
     current = next((r.number for r in revisions if r.pk == document.current_revision_id), None)
@@ -67,16 +68,20 @@ def document_compare(request, pk: int):
         since = _number(request.GET.get("tu"), numbers)
         if since is None:
             since = default_from(document, revisions, to, reviewed)
-        bodies = dict(
-            Revision.objects.filter(document=document, number__in={since, to}).values_list(
-                "number", "body_html"
-            )
-        )
+        kept = Revision.objects.filter(document=document, number__in={since, to})
+        bodies, rows = {}, {}
+        for number, body_html, kept_rows in kept.values_list("number", "body_html", "rows"):
+            bodies[number], rows[number] = body_html, kept_rows
         by_number = {r.number: r for r in revisions}
         context |= {
             "since": by_number[since],
             "to": by_number[to],
             "reviewed": reviewed,
             "diff": diff_bodies(bodies[since], bodies[to]),
+            "rows_diff": diff_rows(rows[since], rows[to]),
+            # The draft PDF with these changes marked in its margin, while it is a draft.
+            "can_print_marked": to == current
+            and since != to
+            and ACTIONS["draft_pdf"].test(request.user, document),
         }
     return render(request, "portal/compare.html", context)

@@ -45,6 +45,9 @@ class Block:
     notes: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
     table: int = -1  # which table of the body a row belongs to
+    # Where its start tag is in the (NFC) body it was read from: for marking it in print.
+    start: int = field(default=-1, compare=False, repr=False)
+    end: int = field(default=-1, compare=False, repr=False)
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -182,9 +185,10 @@ def body_blocks(body_html: str) -> list[Block]:
                 )
                 notes = _notes(child)
                 if any(cells) or notes:
-                    blocks.append(Block("tr", "", notes, cells, table))
+                    blocks.append(Block("tr", "", notes, cells, table, child.start, child.end))
             elif child.tag in _TEXT_BLOCKS:
-                block = Block(child.tag, _text(child, notes="drop"), _notes(child))
+                text = _text(child, notes="drop")
+                block = Block(child.tag, text, _notes(child), start=child.start, end=child.end)
                 if block.text or block.notes:
                     blocks.append(block)
             else:
@@ -376,3 +380,113 @@ def _arrival(old: list[Block], new: list[Block], arrived: dict, j: int, numbers:
     """A moved block at its new place, compared with what it was at the old one."""
     i = arrived[j]
     return _compared(MOVED, old[i], new[j], move=numbers[i])
+
+
+# --- marks for print -----------------------------------------------------------------------
+
+# The classes a marked body's blocks carry (styled in the print stylesheet).
+MARK_CHANGED, MARK_CUT = "rev-mark", "rev-cut"
+_CLASS = re.compile(r'(\sclass\s*=\s*")([^"]*)(")', re.IGNORECASE)
+
+
+def _with_class(tag: str, name: str) -> str:
+    """A start tag with one more class."""
+    if _CLASS.search(tag):
+        return _CLASS.sub(lambda m: f"{m.group(1)}{m.group(2)} {name}{m.group(3)}", tag, count=1)
+    closing = len(tag) - 2 if tag.endswith("/>") else len(tag) - 1
+    return f'{tag[:closing]} class="{name}"{tag[closing:]}'
+
+
+def marked_body(old_html: str, new_html: str) -> tuple[str, int]:
+    """The new body (in NFC) with every block that changed, came or moved since the old one
+    classed ``rev-mark``, and the block after a deletion ``rev-cut``; and how many blocks
+    were marked. Only start tags change: the text prints exactly as without marks."""
+    new_html = _nfc(new_html or "")
+    marks: dict[int, tuple[int, str]] = {}
+    cut = False
+    for block in diff_bodies(old_html, new_html).blocks:
+        if block.new is None:
+            cut = cut or block.kind == DELETED
+            continue
+        if block.kind in (CHANGED, INSERTED, MOVED):
+            marks[block.new.start] = (block.new.end, MARK_CHANGED)
+        elif cut:
+            marks[block.new.start] = (block.new.end, MARK_CUT)
+        cut = False
+    pieces, position = [], 0
+    for start in sorted(marks):
+        end, name = marks[start]
+        pieces += [new_html[position:start], _with_class(new_html[start:end], name)]
+        position = end
+    pieces.append(new_html[position:])
+    changed = sum(1 for _, name in marks.values() if name == MARK_CHANGED)
+    return "".join(pieces), changed
+
+
+# --- a kind's own rows (a report's indicator table), row by row ----------------------------
+
+
+@dataclass
+class RowDiff:
+    kind: str  # changed, inserted, deleted
+    key: str
+    cells: list[list[Op]]
+
+
+@dataclass
+class RowsDiff:
+    columns: list[str]
+    rows: list[RowDiff]  # the rows that differ, in the new table's order
+    unchanged: int  # how many rows are the same in both
+    after_cut: set[str] = field(default_factory=set)  # new rows right after removed ones
+
+    @property
+    def marks(self) -> dict[str, str]:
+        """The margin mark of each new row that has one: changed or added, else right
+        after a removed row."""
+        marks = dict.fromkeys(self.after_cut, MARK_CUT)
+        marks.update((row.key, MARK_CHANGED) for row in self.rows if row.kind != DELETED)
+        return marks
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: sum(1 for row in self.rows if row.kind == kind) for kind in _ROW_KINDS}
+
+
+_ROW_KINDS = (CHANGED, INSERTED, DELETED)
+
+
+def diff_rows(old: dict | None, new: dict | None) -> RowsDiff | None:
+    """Two revisions' kept rows compared row by row: a row is the same row in both when its
+    key is (a report's indicator by number and name), whatever its place; its cells compare
+    word by word. None when either revision kept no rows."""
+    if not old or not new:
+        return None
+    before = {key: [_nfc(cell) for cell in cells] for key, cells in old.get("rows", [])}
+    after = [(key, [_nfc(cell) for cell in cells]) for key, cells in new.get("rows", [])]
+    keys_after = {key for key, _ in after}
+    rows: list[RowDiff] = []
+    unchanged = 0
+    after_cut: set[str] = set()
+    old_order = [key for key, _ in old.get("rows", [])]
+    gone = [key for key in old_order if key not in keys_after]
+    for key, cells in after:
+        # Rows removed just before this one's old place are shown there.
+        if key in before:
+            place = old_order.index(key)
+            while gone and old_order.index(gone[0]) < place:
+                rows.append(_row_alone(DELETED, gone.pop(0), before))
+                after_cut.add(key)
+        if key not in before:
+            rows.append(RowDiff(INSERTED, key, [[Op("insert", c)] if c else [] for c in cells]))
+        elif before[key] == cells:
+            unchanged += 1
+        else:
+            rows.append(RowDiff(CHANGED, key, _list_ops(tuple(before[key]), tuple(cells))))
+    rows += [_row_alone(DELETED, key, before) for key in gone]
+    columns = list(new.get("columns") or old.get("columns") or [])
+    return RowsDiff(columns, rows, unchanged, after_cut)
+
+
+def _row_alone(kind: str, key: str, cells_of: dict) -> RowDiff:
+    return RowDiff(kind, key, [[Op("delete", c)] if c else [] for c in cells_of[key]])

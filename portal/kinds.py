@@ -74,6 +74,10 @@ class Kind:
     # bulletin's month, a report's quarter); stored on the document by the row's save().
     # None: the document is placed by the month it was issued in.
     period_months: Callable[[Any], tuple[int, int]] | None = None
+    # (document) -> its own rows as they print, kept with each revision to compare them row
+    # by row: (column titles, [(key, cells)]), the key naming the row across revisions (a
+    # report's indicator rows). None: the kind has no rows of its own.
+    rows: Callable[[Document], tuple[list[str], list[tuple[str, list[str]]]]] | None = None
 
     @property
     def model(self) -> type[models.Model]:

@@ -305,6 +305,10 @@ class Revision(models.Model):
     # session (editing_session), instead of a new revision every few seconds.
     autosaved = models.BooleanField(default=False)
     editing_session = models.CharField(max_length=40, blank=True)
+    # The kind's own rows as printed at this revision (a report's indicator table), kept so
+    # that two revisions compare row by row: {"columns": [...], "rows": [[key, [cells]]]}.
+    # None for a kind without rows, and for revisions saved before rows were kept.
+    rows = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["document", "number"]

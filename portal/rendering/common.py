@@ -83,7 +83,8 @@ def indicator_table_html(data: PrintData) -> str:
         figures = (row.plan, row.estimate, row.same_period_ratio, row.plan_ratio)
         cells = [_cell("td", row.code, "num"), f"<td>{name}</td>", _cell("td", row.unit)]
         cells += [_cell("td", figure, "num") for figure in figures]
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        rows.append(f'<tr class="{row.mark}">' if row.mark else "<tr>")
+        rows[-1] += f"{''.join(cells)}</tr>"
     head = "".join(_cell("th", header) for header in headers)
     return (
         f'<table class="indicators"><thead><tr>{head}</tr></thead>'

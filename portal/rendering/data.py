@@ -16,6 +16,18 @@ class IndicatorRow:
     same_period_ratio: str  # computed where the figures allow, else as the report typed it
     plan_ratio: str  # "20,65"; "23,25 - 18,60" against both ends of a range plan
     level: int = 0  # 0 for a numbered row, 1 for its sub-rows
+    mark: str = ""  # a class of the printed row: the reviewer's marked draft only
+
+
+def indicator_keys(rows: list[IndicatorRow]) -> list[str]:
+    """Each row's key: its number and name under its parent's ("1 Tổng thu / - Thu nội
+    địa"), the same row in two revisions whatever its place."""
+    keys, path = [], []
+    for row in rows:
+        del path[row.level :]
+        path.append(" ".join(part for part in (row.code, row.name) if part))
+        keys.append(" / ".join(path))
+    return keys
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.body import OutlineEntry, parse_body
 from portal.kinds import KINDS, kind_record
-from portal.models import Document, Organisation, Revision
+from portal.models import Document, Organisation, Revision, WorkflowEvent
 from portal.rules import EDITABLE
 from portal.sanitize import sanitize_html, xml_safe
 from portal.services.events import document_locked, event_record
@@ -255,6 +255,39 @@ def derived_data_sync(*, document: Document, revision: Revision) -> None:
     after_save = KINDS[document.kind].after_save
     if after_save is not None:
         after_save(document, revision)
+    _rows_keep(document, revision)
+
+
+def _rows_keep(document: Document, revision: Revision) -> None:
+    """Keep the kind's own rows as they print now with the revision (for comparison)."""
+    rows = KINDS[document.kind].rows
+    if rows is None:
+        return
+    columns, lines = rows(document)
+    revision.rows = {"columns": list(columns), "rows": [[key, list(cells)] for key, cells in lines]}
+    revision.save(update_fields=["rows"])
+
+
+# The events by which a revision was seen by someone other than its writers.
+_SEEN_ACTIONS = ("submit", "forward", "return", "approve")
+
+
+@transaction.atomic
+def document_rows_changed(*, document: Document, actor) -> Revision:
+    """The kind's own rows changed outside the body (a report's figures typed in their
+    form): kept with the current revision, or with a new revision of the same body when the
+    current one has been submitted or reviewed, so that what a reviewer saw stays as it was
+    and the next comparison shows the new figures row by row."""
+    revision = Revision.objects.select_for_update().get(pk=document.current_revision_id)
+    seen = (
+        revision.pk == document.approved_revision_id
+        or WorkflowEvent.objects.filter(revision=revision, action__in=_SEEN_ACTIONS).exists()
+    )
+    if seen:
+        revision = _new_revision(document=document, actor=actor, body_html=revision.body_html)
+        document.save(update_fields=["current_revision"])
+    _rows_keep(document, revision)
+    return revision
 
 
 def document_update(

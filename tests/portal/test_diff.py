@@ -7,7 +7,16 @@ from functools import cache
 
 import pytest
 
-from portal.diff import CHANGED, EQUAL, MOVED, body_blocks, diff_bodies, tokens, word_ops
+from portal.diff import (
+    CHANGED,
+    EQUAL,
+    MOVED,
+    body_blocks,
+    diff_bodies,
+    marked_body,
+    tokens,
+    word_ops,
+)
 from tests.portal.test_importer import SEED_KINDS, imported
 
 
@@ -169,3 +178,35 @@ def test_a_twenty_page_seed_with_many_edits_compares_in_under_half_a_second():
     diff = diff_bodies(body, "</p>".join(edited))
     assert time.perf_counter() - started < 0.5
     assert diff.counts["changed"] > 20 and diff.counts["moved"] == 1
+
+
+def _marked(body: str) -> list[tuple[str, str]]:
+    """(class, text) of every block of a marked body that carries a mark."""
+    found = re.finditer(
+        r'<(p|tr|li|h\d)\b[^>]*class="[^"]*\b(rev-mark|rev-cut)\b[^>]*>(.*?)</\1>', body, re.S
+    )
+    return [(m.group(2), re.sub(r"<[^>]+>", "", m.group(3))) for m in found]
+
+
+def test_marks_for_print_fall_on_the_changed_blocks_only():
+    body = seed_body("report-2023-q1-haiphong.txt")
+    paragraphs = _paragraphs(body)
+    edited = body.replace(">116.442,134<", ">116.500,000<")  # a table row
+    edited = edited.replace(paragraphs[5].group(), "", 1)  # a paragraph deleted
+    changed = paragraphs[12].group().replace("</p>", " Thêm một câu.</p>", 1)
+    edited = edited.replace(paragraphs[12].group(), changed, 1)
+    marked, count = marked_body(body, edited)
+    assert count == 2
+    marks = _marked(marked)
+    assert [name for name, _ in marks] == ["rev-cut", "rev-mark", "rev-mark"]
+    assert marks[0][1].startswith(body_blocks(paragraphs[6].group())[0].text[:40])
+    assert marks[1][1].endswith("Thêm một câu.")
+    assert "116.500,000" in marks[2][1]
+    # Only start tags changed: without the marks it is the edited body, byte for byte.
+    unmarked = re.sub(r" ?\b(rev-mark|rev-cut)\b", "", marked).replace(' class=""', "")
+    assert unmarked == edited
+
+
+def test_an_unchanged_body_has_no_marks():
+    body = seed_body("guidance-2024-haibatrung.txt")
+    assert marked_body(body, body) == (body, 0)

@@ -10,7 +10,12 @@ from django.urls import reverse
 from portal.models import Organisation, RenderedFile
 from portal.rendering.common import NBSP, number_line
 from portal.services.documents import document_update
-from portal.services.workflow import document_approve, document_forward, document_submit
+from portal.services.workflow import (
+    document_approve,
+    document_forward,
+    document_return,
+    document_submit,
+)
 from tests.factories import BODY, login_two_step, make_document, run_tasks
 
 NEW_BODY = "<h2>I. TIN TRONG NƯỚC</h2><p>Quốc hội thông qua Luật Thủ đô sửa đổi.</p>"
@@ -169,3 +174,69 @@ def test_a_draft_that_cannot_be_made_says_so(users, orgs, settings):
     assert response.status_code == 503
     assert 'id="draft-pdf-failed"' in response.content.decode()
     assert not _drafts().exists()
+
+
+def page_images(path: Path, tmp_path: Path):
+    """Each page of the PDF as poppler renders it in grey at 50 dpi, with its pixels per
+    millimetre (on A4 either way: an appendix page may be landscape)."""
+    from PIL import Image
+
+    prefix = tmp_path / path.stem
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", str(path), str(prefix)], check=True)
+    for page in sorted(tmp_path.glob(f"{path.stem}-*.pgm")):
+        image = Image.open(page)
+        width, height = image.size
+        yield image, width / (210 if width < height else 297)
+
+
+def _margin_marks(path: Path, tmp_path: Path) -> list[int]:
+    """Per page, the dark pixels in the band of the left margin where the marks print (from
+    12 to 27 mm of the 30 mm margin)."""
+    return [
+        sum(image.crop((int(12 * mm), 0, int(27 * mm), image.height)).histogram()[:100])
+        for image, mm in page_images(path, tmp_path)
+    ]
+
+
+def test_the_reviewer_prints_the_draft_with_the_changes_since_their_review_marked(
+    users, orgs, tmp_path
+):
+    editor, head = users["doson.editor"], users["doson.head"]
+    document = make_document(users, orgs, state="draft")
+    document_update(document=document, actor=editor, title=document.title, body_html=LONG_BODY)
+    document = document_submit(document=document, actor=editor)
+    reviewed = document.current_revision.number
+    document = document_return(document=document, actor=head, reason="Sửa đoạn 30.")
+    edited = LONG_BODY.replace("<p>30. Các chi bộ", "<p>30. Tất cả các chi bộ")
+    document_update(document=document, actor=editor, title=document.title, body_html=edited)
+    document = document_submit(document=document, actor=editor)
+    client = _client(head)
+    url = reverse("portal:document_draft_pdf", args=[document.pk])
+
+    page = client.get(reverse("portal:document_detail", args=[document.pk])).content.decode()
+    link = f"{url}?danh-dau=1&amp;tu={reviewed}"
+    assert link in page  # in "Trước khi duyệt"
+    response = client.get(f"{url}?danh-dau=1")  # since the head's review by default
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"-tu-r{reviewed}.pdf" in response["Content-Disposition"]
+    marked = tmp_path / "marked.pdf"
+    marked.write_bytes(response.content)
+    _response, plain = _draft(client, document, tmp_path, "plain.pdf")
+
+    # The same pages and words; a bar in the margin on the one page holding the change.
+    assert _pages(marked) == _pages(plain)
+    assert _pdftotext(marked) == _pdftotext(plain)
+    changed_page = next(
+        n for n in range(1, _pages(plain) + 1) if "30. Tất cả" in _pdftotext(plain, page=n)
+    )
+    marks = _margin_marks(marked, tmp_path)
+    assert [n for n, count in enumerate(marks, start=1) if count] == [changed_page]
+    assert not any(_margin_marks(plain, tmp_path))
+    assert _drafts().count() == 1  # the plain draft; the marked one is not kept
+
+
+def test_the_marked_draft_is_for_those_who_see_the_draft(users, orgs):
+    document = make_document(users, orgs, state="submitted")
+    url = reverse("portal:document_draft_pdf", args=[document.pk]) + "?danh-dau=1"
+    response = _client(users["vanhuong.secretary"]).get(url)
+    assert response.status_code in (403, 404)
