@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import django
 
@@ -109,7 +110,9 @@ def persona_pages(user) -> dict[str, str]:
         "propaganda index": "/van-ban-duoc-tuyen-truyen/",
         "cited-document page": f"/van-ban-trich-dan/{cited.pk}/",
     }
+    pages["search 'tuyen truyen'"] = "/tim-kiem/?q=tuyen+truyen"
     if newest is not None:
+        pages["search by number"] = f"/tim-kiem/?q={quote(newest.number)}"
         pages["document detail"] = f"/van-ban/{newest.pk}/"
         pages["PDF download (302)"] = f"/van-ban/{newest.pk}/pdf/"
     return pages

@@ -422,6 +422,28 @@ class Receipt(models.Model):
         return f"{self.document_id} → {self.organisation_id}"
 
 
+class SearchEntry(models.Model):
+    """What search reads of one document, from its current revision (portal.search).
+
+    ``text`` is the title, number and body (footnotes included) as written, in NFC; ``words``
+    and ``title_words`` are the same characters folded one for one (no accents, đ as d,
+    lower case, anything else than a letter or digit as a space, with a leading space), so
+    that a word starting with a term is `` term`` in them and a match's place in ``words`` is
+    its place in ``text``. On PostgreSQL ``words`` has a full-text index (migration 0018).
+    """
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    text = models.TextField()
+    words = models.TextField()
+    title_words = models.TextField()
+    number_words = models.CharField(max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}"
+
+
 class DocumentImage(models.Model):
     """An image uploaded into a document body; stored under a random name.
 

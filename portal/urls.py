@@ -12,6 +12,7 @@ from portal import (
     draft_views,
     image_views,
     reference_views,
+    search_views,
     views,
 )
 from portal.kinds import KINDS
@@ -26,6 +27,7 @@ portal_patterns = [
     path("van-ban/phe-duyet/", views.documents_approve, name="documents_approve"),
     path("van-ban/ton-dong/", views.documents_stuck, name="documents_stuck"),
     path("thu-vien/", views.library, name="library"),
+    path("tim-kiem/", search_views.search_page, name="search"),
     path("to-chuc/sap-xep/", include("portal.reorganisation_views")),
     path("van-ban-duoc-tuyen-truyen/", reference_views.propaganda, name="propaganda"),
     path("van-ban-trich-dan/<int:pk>/", reference_views.cited_detail, name="cited_detail"),

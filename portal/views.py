@@ -35,10 +35,11 @@ from portal.access import (
 from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.filenames import download_name
+from portal.filters import filter_choices, filtered
 from portal.forms import ApproveForm, ImportForm, ReturnForm, form_class_for
 from portal.handoff import handoff_message, person_name, waiting_with
 from portal.importing import ImportRefused
-from portal.kinds import KINDS, PERIOD_FIELDS, kind_choices, kind_record, period_condition
+from portal.kinds import KINDS, PERIOD_FIELDS, kind_record
 from portal.models import (
     Document,
     Membership,
@@ -217,36 +218,11 @@ def documents_approve(request):
 
 @login_required
 def library(request):
-    documents = published_for_reader(request.user).order_by("-published_at", "-pk")
-    kind, month, issuer = (request.GET.get(k, "") for k in ("kind", "month", "issuer"))
-    if kind in KINDS:
-        documents = documents.filter(kind=kind)
-    if month:
-        period = _year_month(month)
-        if period is None:
-            messages.error(request, _("Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng."))
-        else:  # by the document's own period: a bulletin's month, a report's quarter
-            documents = documents.filter(period_condition(*period))
-    if issuer and not re.fullmatch(r"[-\w]{1,50}", issuer, flags=re.ASCII):
-        messages.error(request, _("Đơn vị ban hành không hợp lệ; hãy chọn trong danh sách."))
-    elif issuer:
-        documents = documents.filter(issuer__code=issuer)
-    issuers = Organisation.objects.filter(
-        pk__in=published_for_reader(request.user).values("issuer_id")
-    )
-    context = {"documents": paginate(request, documents), "issuers": issuers,
-               "kinds": kind_choices(),
-               "filters": {"kind": kind, "month": month, "issuer": issuer}}  # fmt: skip
+    readable = published_for_reader(request.user)
+    documents, filters = filtered(request, readable.order_by("-published_at", "-pk"))
+    context = {"documents": paginate(request, documents), "filters": filters,
+               **filter_choices(readable)}  # fmt: skip
     return render(request, "portal/library.html", context)
-
-
-def _year_month(text: str) -> tuple[int, int] | None:
-    """The (year, month) of a filter like 2024-12; None for anything else or out of range."""
-    year, _sep, month = text.partition("-")
-    if not (text.isascii() and year.isdigit() and month.isdigit() and len(year) == 4):
-        return None
-    period = int(year), int(month)
-    return period if 1900 <= period[0] <= 2100 and 1 <= period[1] <= 12 else None
 
 
 def _new_document_form(request, kind: str):

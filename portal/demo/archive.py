@@ -37,9 +37,12 @@ from portal.models import (
     RegisterEntry,
     RenderedFile,
     Revision,
+    SearchEntry,
     WorkflowEvent,
 )
 from portal.references import normalise_number
+from portal.search import entry_fields
+from portal.services.references import body_text
 from portal.services.register import format_number, term_start_for
 from portal.storage import private_storage
 
@@ -54,6 +57,30 @@ MONTHS = 120
 WORKING_MONTHS = 3
 SEED = 12
 
+# What the generated bodies say, a few sentences each, so that search reads text of the
+# size and the words of real bulletins (drawn with a generator of their own: the rest of
+# the archive is the same as before they were added).
+SENTENCES = (
+    "Đẩy mạnh công tác tuyên truyền, giáo dục chính trị tư tưởng trong cán bộ, đảng viên.",
+    "Các chi bộ tổ chức quán triệt, học tập các nghị quyết, chỉ thị của Đảng.",
+    "Tiếp tục thực hiện Chỉ thị số 05-CT/TW về đẩy mạnh học tập và làm theo tư tưởng, "
+    "đạo đức, phong cách Hồ Chí Minh.",
+    "Tuyên truyền kỷ niệm các ngày lễ lớn, các sự kiện chính trị quan trọng của đất nước.",
+    "Nắm bắt tình hình tư tưởng, dư luận xã hội, kịp thời định hướng thông tin.",
+    "Đấu tranh phản bác các quan điểm sai trái, thù địch trên không gian mạng.",
+    "Phát huy vai trò tiền phong, gương mẫu của đảng viên trong khu dân cư.",
+    "Triển khai hiệu quả cuộc vận động Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh.",
+    "Tăng cường công tác dân vận, củng cố khối đại đoàn kết toàn dân tộc.",
+    "Đảm bảo an ninh chính trị, trật tự an toàn xã hội trên địa bàn.",
+    "Thực hiện tốt công tác phòng, chống thiên tai, dịch bệnh và bảo vệ môi trường.",
+    "Chuẩn bị chu đáo nội dung sinh hoạt chi bộ định kỳ hằng tháng.",
+    "Tổng kết, đánh giá kết quả thực hiện nhiệm vụ và đề ra phương hướng thời gian tới.",
+    "Quốc hội thông qua các luật quan trọng về kinh tế, xã hội và quốc phòng, an ninh.",
+    "Tình hình kinh tế - xã hội của thành phố tiếp tục chuyển biến tích cực.",
+    "Thu ngân sách trên địa bàn đạt và vượt kế hoạch đề ra.",
+    "Công tác chuyển đổi số được quan tâm chỉ đạo, đạt nhiều kết quả quan trọng.",
+    "Sắp xếp tổ chức bộ máy của hệ thống chính trị tinh gọn, hoạt động hiệu lực, hiệu quả.",
+)
 SHARED_PDF_NAME = "rendered/archive/shared.pdf"
 # A one-page PDF, hand-written: every approved revision of the archive points at it.
 SHARED_PDF = b"""%PDF-1.4
@@ -508,13 +535,16 @@ class _Builder:
 
     def _history(self, planned: list[Planned]) -> None:
         revisions = []
+        words = random.Random(SEED + 1)
         for plan in planned:
             for n in range(1, plan.revisions + 1):
+                said = " ".join(words.sample(SENTENCES, words.randint(3, 8)))
                 revisions.append(
                     Revision(
                         document=plan.document,
                         number=n,
-                        body_html=f"<p>{plan.document.title}: nội dung bản sửa {n}.</p>",
+                        body_html=f"<p>{plan.document.title}: nội dung bản sửa {n}.</p>"
+                        f"<p>{said}</p>",
                         author=plan.document.created_by,
                         created_at=plan.created + timedelta(hours=n),
                     )
@@ -669,6 +699,20 @@ class _Builder:
         self._count("văn bản được trích dẫn", len(cited))
         self._count("trích dẫn", len(rows))
 
+    def search_entries(self) -> None:
+        """Each document's search entry, as saving it through the portal makes it."""
+        documents = Document.objects.values_list(
+            "pk", "title", "number", "current_revision__body_html"
+        ).order_by("pk")
+        rows = [
+            SearchEntry(
+                document_id=pk,
+                **entry_fields(title=title, number=number, body_text=body_text(body or "")),
+            )
+            for pk, title, number, body in documents.iterator(chunk_size=BATCH)
+        ]
+        self._count("mục tìm kiếm", len(_bulk(SearchEntry, rows)))
+
     def receipts(self) -> None:
         published = (
             Document.objects.filter(status=Status.PUBLISHED)
@@ -707,6 +751,7 @@ def archive_generate(*, size: str, progress: Callable[[str], None] = lambda line
             builder.documents,
             builder.shared_pdf,
             builder.citations,
+            builder.search_entries,
             builder.receipts,
         ):
             phase()

@@ -20,6 +20,7 @@ from portal.sanitize import sanitize_html, xml_safe
 from portal.services.events import document_locked, event_record
 from portal.services.monthly import month_free_require
 from portal.services.references import references_sync
+from portal.services.search import search_entry_sync
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
 # The closing printed under the body: "Nơi nhận" on the left, the signature on the right.
@@ -252,6 +253,7 @@ def document_start(
 def derived_data_sync(*, document: Document, revision: Revision) -> None:
     """Re-read what is derived from the body: cited documents, and what its kind derives."""
     references_sync(document=document, revision=revision)
+    search_entry_sync(document=document)
     after_save = KINDS[document.kind].after_save
     if after_save is not None:
         after_save(document, revision)

@@ -31,6 +31,7 @@ from portal.services.notifications import workflow_notify
 from portal.services.references import references_sync
 from portal.services.register import register_issue_number, term_start_for
 from portal.services.rendering import formats_missing
+from portal.services.search import search_entry_sync
 from portal.tasks import publish_when_due, render_revision
 
 Status = Document.Status
@@ -170,6 +171,7 @@ def _freeze_and_render(document: Document, day: date | None = None) -> None:
     document.number = register_issue_number(document=document, day=day)
     document.term_start = term_start_for(day)
     document.issued_on = day
+    search_entry_sync(document=document)  # found by its number from now on
     # The task row is written in this transaction: a worker sees it only once approved.
     render_revision.enqueue(document.approved_revision_id)
 

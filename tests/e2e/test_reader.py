@@ -100,3 +100,28 @@ def test_a_document_page_prints_as_its_text_alone(browser, live_server):
     assert not _visible(reader, ".topbar") and not _visible(reader, ".actions")
     assert reader.locator("article.reader .body").is_visible()
     assert reader.pdf().startswith(b"%PDF")
+
+
+def test_secretary_searches_without_accents_from_any_page_on_a_phone(browser, live_server):
+    organisations, users = demo_tree_load()
+    make_document(
+        users, organisations, state="published", title="Hướng dẫn tuyên truyền tháng 12",
+        kind="guidance", kind_fields={},
+        body_html="<p>Đẩy mạnh <strong>tuyên truyền</strong> kỷ niệm Ngày thành lập Đảng.</p>",
+    )  # fmt: skip
+    make_document(users, organisations, state="draft", title="Dự thảo tuyên truyền")
+
+    page = login(browser, live_server, "vanhuong.secretary", mobile=True)
+    page.locator("#nav-search-q").fill("tuyen truyen ky niem")
+    page.locator("#nav-search-q").press("Enter")
+    expect(page.locator("#search-summary")).to_contain_text("1 văn bản có «tuyen truyen ky niem»")
+    hit = page.locator(".search-hit")
+    expect(hit.locator("a mark").first).to_have_text("tuyên")
+    expect(hit.locator(".snippet mark")).to_have_text(["tuyên", "truyền", "kỷ", "niệm"])
+    expect(hit.locator(".snippet")).to_have_text(
+        "Đẩy mạnh tuyên truyền kỷ niệm Ngày thành lập Đảng."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    shot(page, "reader-3-search-phone")
+    hit.locator("a").click()
+    expect(page.locator("h1")).to_contain_text("Hướng dẫn tuyên truyền tháng 12")

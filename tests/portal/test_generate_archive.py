@@ -21,10 +21,12 @@ from portal.models import (
     RegisterEntry,
     RenderedFile,
     Revision,
+    SearchEntry,
     WorkflowEvent,
 )
 from portal.selectors import published_for_reader
 from portal.services.register import format_number
+from portal.services.search import search_entry_sync
 
 
 def test_the_small_archive_is_built_consistent_and_readable(db):
@@ -150,6 +152,12 @@ def _derived_columns_are_what_saving_would_store() -> None:
         document.refresh_from_db()
         saved = (document.number_key, document.period_first, document.period_last)
         assert saved == stored[document.pk], document
+    # Every document has the search entry that syncing it makes.
+    assert SearchEntry.objects.count() == len(stored)
+    for document in sample[:20]:
+        entry = SearchEntry.objects.filter(document=document).values().get()
+        search_entry_sync(document=document)
+        assert SearchEntry.objects.filter(document=document).values().get() == entry
 
 
 def _the_planner_has_statistics_of_the_loaded_tables() -> None:
