@@ -205,6 +205,8 @@ class Document(models.Model):
         RETURNED = "returned", _("Bị trả lại")
         APPROVED = "approved", _("Đã duyệt")
         PUBLISHED = "published", _("Đã ban hành")
+        # Recalled after publication: readers see that it was, with the reason, not its text.
+        RECALLED = "recalled", _("Đã thu hồi")
 
     # The kinds are registered by their apps (portal.kinds); the core names none of them.
     kind = models.CharField(_("loại văn bản"), max_length=20, choices=kind_choices)
@@ -364,6 +366,9 @@ class WorkflowEvent(models.Model):
         RENDER_FAILED = "render_failed", _("Không tạo được bản in")
         RENDER_AGAIN = "render_again", _("Yêu cầu tạo lại bản in")
         HANDOVER = "handover", _("Chuyển cho đơn vị kế thừa")
+        CORRECT = "correct", _("Đính chính")
+        RECALL = "recall", _("Thu hồi")
+        REMIND_RECEIPT = "remind_receipt", _("Nhắc chi bộ chưa nhận")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -406,12 +411,22 @@ class RegisterEntry(models.Model):
 
 
 class Receipt(models.Model):
-    """A cell's confirmation that it received a published document (first download)."""
+    """A cell's receipt of a published document: when its secretary first opened its page,
+    downloaded it, or confirmed receiving it (printed by someone else); one per cell, the
+    strongest way kept (``via``) with the time of the first."""
+
+    class Via(models.TextChoices):
+        OPENED = "opened", _("Đã mở xem")
+        DOWNLOADED = "downloaded", _("Đã tải về")
+        CONFIRMED = "confirmed", _("Đã xác nhận nhận")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="receipts")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=12, choices=Via.choices, default=Via.DOWNLOADED)
+    # When the cell first downloaded or confirmed it (None while it has only opened it).
+    received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -548,6 +563,9 @@ class Notification(models.Model):
         PUBLISHED = "published", _("Văn bản đã ban hành")
         MENTIONED = "mentioned", _("Bạn được nhắc đến trong góp ý")
         WAITING = "waiting", _("Văn bản chờ duyệt quá hạn")
+        UNRECEIVED = "unreceived", _("Văn bản chi bộ chưa nhận")
+        CORRECTED = "corrected", _("Văn bản được đính chính")
+        RECALLED = "recalled", _("Văn bản bị thu hồi")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -140,6 +140,27 @@ def render_overdue(user, document: Document) -> bool:
 
 
 is_issuer_staff = is_issuer_editor | is_issuer_head | is_city_approver
+
+
+@rules.predicate
+def was_published(user, document: Document) -> bool:
+    return document.status in (Document.Status.PUBLISHED, Document.Status.RECALLED)
+
+
+@rules.predicate
+def is_published(user, document: Document) -> bool:
+    return document.status == Document.Status.PUBLISHED
+
+
+@rules.predicate
+def is_recalled(user, document: Document) -> bool:
+    return document.status == Document.Status.RECALLED
+
+
+# Which cells received a published document: the issuing department's and the city's.
+can_see_receipts = is_issuer_staff & was_published
+# A recalled document's text and files stay with its staff; its readers see the recall.
+can_read_text = ~is_recalled | is_issuer_staff
 can_render_again = is_issuer_staff & (render_failed | render_overdue)
 # The districts' figures behind a city report are working material of the city, not reading.
 can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
@@ -159,6 +180,8 @@ ACTIONS: dict[str, rules.Predicate] = {
     "consolidate": can_consolidate_document,
     "history": can_see_history,
     "render": can_render_again,
-    "download": has_approved_revision,
+    "download": has_approved_revision & can_read_text,
+    "read": can_read_text,
     "draft_pdf": can_see_draft_pdf,
+    "receipts": can_see_receipts,
 }

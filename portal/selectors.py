@@ -1,8 +1,11 @@
 """Reads that cross relations, scoped to the user, with their joins applied."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -12,6 +15,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import held_roles, inherited_for, works_for
@@ -51,7 +55,9 @@ def _visibility(user) -> Q:
         issuers = Organisation.objects.filter(under).values("pk")
         condition |= Q(issuer_id__in=issuers) & ~Q(status=Document.Status.DRAFT)
     if reading_ids:
-        condition |= Q(status=Document.Status.PUBLISHED, audience_id__in=reading_ids)
+        # A recalled document stays open to its readers: its page says it was recalled.
+        issued = [Document.Status.PUBLISHED, Document.Status.RECALLED]
+        condition |= Q(status__in=issued, audience_id__in=reading_ids)
     return condition
 
 
@@ -94,11 +100,14 @@ def published_for_reader(user) -> QuerySet[Document]:
 
 def reading_with_receipts(user) -> QuerySet[Document]:
     """Published documents for the reader, each with ``received_at``: when one of the
-    reader's cells first downloaded it (None while none has)."""
+    reader's cells first downloaded it or confirmed receiving it (None while none has;
+    opening its page is not receiving it)."""
     cells = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.READER]
-    receipts = Receipt.objects.filter(document=OuterRef("pk"), organisation_id__in=cells)
+    receipts = Receipt.objects.filter(
+        document=OuterRef("pk"), organisation_id__in=cells, received_at__isnull=False
+    )
     return published_for_reader(user).annotate(
-        received_at=Subquery(receipts.order_by("created_at").values("created_at")[:1])
+        received_at=Subquery(receipts.order_by("received_at").values("received_at")[:1])
     )
 
 
@@ -188,3 +197,74 @@ _REFUSALS = {
         "được phê duyệt."
     ),
 }
+
+
+def receiving_cells(document: Document) -> QuerySet[Organisation]:
+    """The cells that read the document: those under its audience, and those whose units
+    succeeded it (a reorganised tree), existing when it was published."""
+    audience = document.audience
+    day = (document.published_at or timezone.now()).date()
+    return Organisation.objects.filter(
+        Q(path__startswith=audience.path) | Q(reading_heritage__contains=f"/{audience.pk}/"),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+        kind=Organisation.Kind.CELL,
+    )
+
+
+@dataclass(frozen=True)
+class CellReceipt:
+    cell: Organisation
+    receipt: Receipt | None
+    secretaries: str  # the names of the cell's secretaries, as the portal knows them
+
+
+@dataclass
+class GroupReceipts:
+    """A grassroots organisation's cells and how many have received, or only opened."""
+
+    organisation: Organisation | None
+    total: int = 0
+    received: int = 0
+    opened: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.received / self.total) if self.total else 0
+
+
+def receipt_board(document: Document) -> tuple[list[CellReceipt], list[GroupReceipts]]:
+    """Every receiving cell with its receipt (None while it has none), grassroots by
+    grassroots, and the totals per grassroots organisation (the whole last): three queries."""
+    cells = list(receiving_cells(document).select_related("parent").order_by("path"))
+    found = Receipt.objects.filter(document=document).select_related("user")
+    receipts = {r.organisation_id: r for r in found}
+    names: dict[int, list[str]] = {}
+    readers = Membership.objects.filter(
+        organisation__in=[c.pk for c in cells], role=Membership.Role.READER
+    ).select_related("user")
+    for m in readers.order_by("user__last_name", "user__username"):
+        names.setdefault(m.organisation_id, []).append(m.user.get_full_name() or m.user.username)
+    rows = [CellReceipt(c, receipts.get(c.pk), ", ".join(names.get(c.pk, []))) for c in cells]
+    groups: dict[int | None, GroupReceipts] = {}
+    whole = GroupReceipts(None)
+    for row in rows:
+        group = groups.setdefault(row.cell.parent_id, GroupReceipts(row.cell.parent))
+        for tally in (group, whole):
+            tally.total += 1
+            if row.receipt is not None and row.receipt.received_at is not None:
+                tally.received += 1
+            elif row.receipt is not None:
+                tally.opened += 1
+    return rows, [*groups.values(), whole]
+
+
+def receipt_counts(document: Document) -> GroupReceipts:
+    """How many of the receiving cells received the document, and opened it only: the
+    figures of ``receipt_board`` in two counting queries."""
+    cells = receiving_cells(document)
+    found = Receipt.objects.filter(document=document, organisation__in=cells.values("pk"))
+    received = found.aggregate(
+        received=Count("pk", filter=Q(received_at__isnull=False)),
+        opened=Count("pk", filter=Q(received_at__isnull=True)),
+    )
+    return GroupReceipts(None, total=cells.count(), **received)

@@ -11,6 +11,7 @@ from portal import (
     compare_views,
     draft_views,
     image_views,
+    receipt_views,
     reference_views,
     search_views,
     views,
@@ -55,6 +56,11 @@ portal_patterns = [
         "van-ban/<int:pk>/du-thao.pdf",
         draft_views.document_draft_pdf,
         name="document_draft_pdf",
+    ),
+    path("van-ban/<int:pk>/da-nhan/", receipt_views.receipts_board, name="receipts_board"),
+    path("van-ban/<int:pk>/da-nhan/nhac/", receipt_views.receipts_remind, name="receipts_remind"),
+    path(
+        "van-ban/<int:pk>/xac-nhan-da-nhan/", receipt_views.receipt_confirm, name="receipt_confirm"
     ),
     path("thong-bao/", include("portal.notification_views")),
     path("van-ban/<int:pk>/so-sanh/", compare_views.document_compare, name="document_compare"),

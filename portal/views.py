@@ -44,6 +44,7 @@ from portal.models import (
     Document,
     Membership,
     Organisation,
+    Receipt,
     RenderedFile,
     Revision,
     WorkflowEvent,
@@ -63,9 +64,10 @@ from portal.selectors import (
     documents_visible_to,
     get_document_for_user,
     published_for_reader,
+    receipt_counts,
     require_action,
 )
-from portal.services import comments, images, workflow
+from portal.services import comments, images, receipts, workflow
 from portal.services.checklist import document_checklist
 from portal.services.documents import (
     Prefill,
@@ -485,6 +487,10 @@ def _returned_context(document: Document) -> dict:
 def document_detail(request, pk: int, *, error: str = "", status: int = 200):
     document = get_document_for_user(request.user, pk)
     allowed = {action for action in ACTIONS if ACTIONS[action].test(request.user, document)}
+    # A cell's secretary opening a published document: the cell has seen it (not yet
+    # received it: that is downloading it, or saying so).
+    cell_receipt = receipts.receipt_record(document=document, user=request.user,
+                                           via=Receipt.Via.OPENED)  # fmt: skip
     revision = document.approved_revision or document.current_revision
     outline = []
     if revision is not None:
@@ -517,6 +523,8 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         "overview": review_overview(request.user, document)
         if allowed & {"forward", "approve"}
         else None,
+        "cell_receipt": cell_receipt,
+        "receipts": receipt_counts(document) if "receipts" in allowed else None,
         **_returned_context(document),
     }
     return render(request, "portal/document_detail.html", context, status=status)
@@ -608,7 +616,7 @@ def document_file(request, pk: int, fmt: str):
     ).first()
     if stored is None:
         return _rendering_pending(request, document, renderer.label)
-    workflow.receipt_record(document=document, user=request.user)
+    receipts.receipt_record(document=document, user=request.user)
     url = signed_url(
         name=stored.file.name,
         etag=stored.etag,

@@ -47,6 +47,7 @@ from portal.services.register import format_number, term_start_for
 from portal.storage import private_storage
 
 Status = Document.Status
+DOWNLOADED = Receipt.Via.DOWNLOADED.value
 Kind = Organisation.Kind
 Role = Membership.Role
 
@@ -719,7 +720,7 @@ class _Builder:
             .values_list("pk", "audience_id", "published_at")
             .order_by("pk")
         )
-        columns = ["document_id", "organisation_id", "user_id", "created_at"]
+        columns = ["document_id", "organisation_id", "user_id", "created_at", "via", "received_at"]
         total = 0
         rows: list[tuple] = []
         for pk, audience_id, published_at in published.iterator(chunk_size=BATCH):
@@ -728,7 +729,7 @@ class _Builder:
             share = self.rng.uniform(0.4, 0.9)
             for cell in self.rng.sample(cells, round(len(cells) * share)):
                 when = published_at + timedelta(hours=self.rng.randint(1, 240))
-                rows.append((pk, cell.pk, self.secretary_of[cell.pk].pk, when))
+                rows.append((pk, cell.pk, self.secretary_of[cell.pk].pk, when, DOWNLOADED, when))
             if len(rows) >= BATCH * 10:
                 total += _insert_rows(Receipt, columns, rows)
                 rows = []

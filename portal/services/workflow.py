@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy
 from portal.access import (
     approval_chain,
     has_two_step,
-    held_roles,
     review_chain_of,
     step_holders,
 )
-from portal.models import Document, Membership, Receipt, WorkflowEvent
+from portal.models import Document, Membership, WorkflowEvent
 from portal.rules import (
     ACTIONS,
     EDITABLE,
@@ -301,14 +300,3 @@ def document_publish_imported(
     _event(document, actor, "publish_imported", previous, reason)
     references_sync(document=document, revision=document.approved_revision)
     return document
-
-
-def receipt_record(*, document: Document, user) -> Receipt | None:
-    """Record that a cell received the document, on its first download."""
-    cell_ids = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.READER]
-    if document.status != Status.PUBLISHED or not cell_ids:
-        return None
-    receipt, _ = Receipt.objects.get_or_create(
-        document=document, organisation_id=cell_ids[0], defaults={"user": user}
-    )
-    return receipt

@@ -30,6 +30,8 @@ MATRIX = {
     ("get", "document_draft_pdf", "draft"): [200, 404, 200, 404, 404, 404, 404],
     ("get", "document_draft_pdf", "submitted"): [200, 404, 200, 200, 404, 404, 404],
     ("get", "document_draft_pdf", "published"): [403, 404, 403, 403, 403, 404, 404],
+    ("get", "receipts_board", "published"): [200, 404, 200, 200, 403, 404, 404],
+    ("get", "receipts_board", "draft"): [403, 404, 403, 404, 404, 404, 404],
     ("get", "document_json", "draft"): [200, 404, 200, 404, 404, 404, 404],
     ("get", "document_json", "published"): [200, 404, 200, 200, 200, 404, 404],
     # A body image: whoever may view its document (portal.image_views).

@@ -25,8 +25,9 @@ from portal.models import Document, DocumentImage, RenderedFile
 from portal.services import backup
 from portal.services.documents import document_create
 from portal.services.images import image_upload
+from portal.services.receipts import receipt_record
 from portal.services.register import register_next_number
-from portal.services.workflow import document_return, receipt_record
+from portal.services.workflow import document_return
 from tests.factories import make_document
 from tests.guidance.test_indicators import make_report
 from tests.portal import backup_probe

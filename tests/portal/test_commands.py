@@ -235,7 +235,7 @@ def test_export_to_a_missing_folder_or_to_a_folder_is_refused(users, orgs, tmp_p
 
 
 def test_receipt_only_for_readers(users, orgs):
-    from portal.services.workflow import receipt_record
+    from portal.services.receipts import receipt_record
 
     document = make_document(users, orgs, state="published")
     assert receipt_record(document=document, user=users["doson.editor"]) is None
