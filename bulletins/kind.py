@@ -87,4 +87,5 @@ BULLETIN = Kind(
     print_options={"masthead": True},
     period_name=period_name,
     period_months=period_months,
+    period_length=1,
 )

@@ -172,6 +172,7 @@ REPORT_KIND = Kind(
     rows=_report_rows,
     period_name=_report_period,
     period_months=report_period_months,
+    period_length=3,
     detail_template="guidance/_report_actions.html",
     urls="guidance.urls",
 )

@@ -99,6 +99,33 @@ class ReturnForm(forms.Form):
     )
 
 
+class CorrectionForm(forms.Form):
+    """A published document's corrected text, and why, for its readers."""
+
+    title = forms.CharField(label=_("Tiêu đề / trích yếu"), max_length=500)
+    body = forms.CharField(label=_("Nội dung đã đính chính"), required=False, widget=BodyWidget())
+    reason = forms.CharField(
+        label=_("Lý do đính chính (người đọc sẽ thấy)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi lý do để người đọc biết.")},
+    )
+
+    def __init__(self, *args, document=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if document is not None:
+            self.fields["body"].widget.upload_url = f"?document={document.pk}"
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi (người đọc sẽ thấy)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi lý do để người đọc biết.")},
+    )
+
+
 class ApproveForm(forms.Form):
     """The approver's confirmation: publish at once (the default) or at a chosen time."""
 
@@ -205,3 +232,50 @@ class PropagandaFilterForm(forms.Form):
         self.fields["cited_issuer"].choices = [("", _("Tất cả")), *cited_issuers]
         self.fields["start"].widget.input_type = "month"
         self.fields["end"].widget.input_type = "month"
+
+
+# Where the due day falls, for the periods' kinds the portal has (a month or a quarter).
+MONTH_OFFSETS = [
+    (-1, _("tháng trước kỳ")),
+    (0, _("tháng đầu kỳ")),
+    (1, _("tháng thứ hai của kỳ")),
+    (2, _("tháng thứ ba của kỳ (tháng cuối quý)")),
+]
+
+
+class DeadlineForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Cấp đặt hạn (các ban ở dưới phải nộp)"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+    )
+    kind = forms.ChoiceField(label=_("Loại văn bản"))
+    month_offset = forms.TypedChoiceField(
+        label=_("Hạn vào"), choices=MONTH_OFFSETS, coerce=int, initial=-1
+    )
+    day = forms.IntegerField(label=_("ngày"), min_value=1, max_value=31, initial=25)
+    remind_days = forms.IntegerField(
+        label=_("Nhắc trước (ngày)"), min_value=0, max_value=30, initial=3
+    )
+
+    def __init__(self, *args, setters=None, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if setters is not None:
+            self.fields["organisation"].queryset = setters
+        self.fields["kind"].choices = list(kinds)
+
+
+class DeadlineExceptionForm(forms.Form):
+    deadline = forms.ModelChoiceField(label=_("Hạn nộp"), queryset=None, empty_label=None)
+    period = MonthField(label=_("Kỳ (tháng đầu kỳ)"))
+    due = forms.DateField(
+        label=_("Hạn mới (để trống: kỳ này không phải nộp)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Lý do"), max_length=300)
+
+    def __init__(self, *args, deadlines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].queryset = deadlines
+        self.fields["period"].widget.input_type = "month"

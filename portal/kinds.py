@@ -74,6 +74,9 @@ class Kind:
     # bulletin's month, a report's quarter); stored on the document by the row's save().
     # None: the document is placed by the month it was issued in.
     period_months: Callable[[Any], tuple[int, int]] | None = None
+    # How many months one period of the kind spans (a bulletin's month: 1, a report's
+    # quarter: 3): a level above can set when each period's document is due. 0: no period.
+    period_length: int = 0
     # (document) -> its own rows as they print, kept with each revision to compare them row
     # by row: (column titles, [(key, cells)]), the key naming the row across revisions (a
     # report's indicator rows). None: the kind has no rows of its own.

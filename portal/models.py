@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -566,6 +567,7 @@ class Notification(models.Model):
         UNRECEIVED = "unreceived", _("Văn bản chi bộ chưa nhận")
         CORRECTED = "corrected", _("Văn bản được đính chính")
         RECALLED = "recalled", _("Văn bản bị thu hồi")
+        DEADLINE = "deadline", _("Sắp đến hạn nộp văn bản")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -634,3 +636,62 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} · {self.quote[:30]}"
+
+
+class Deadline(models.Model):
+    """When the departments below an organisation owe each period's document of a kind: in
+    the month ``month_offset`` months after the period's first (−1: the month before), by
+    ``day`` (the month's last day when it has fewer); reminded ``remind_days`` before and
+    on the day. One per organisation and kind; exceptions per period."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    kind = models.CharField(_("loại văn bản"), max_length=20, choices=kind_choices)
+    month_offset = models.SmallIntegerField(
+        _("tháng hạn nộp so với tháng đầu kỳ"),
+        validators=[MinValueValidator(-3), MaxValueValidator(3)],
+    )
+    day = models.PositiveSmallIntegerField(
+        _("ngày hạn nộp"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    remind_days = models.PositiveSmallIntegerField(
+        _("nhắc trước (ngày)"), default=3, validators=[MaxValueValidator(30)]
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hạn nộp")
+        verbose_name_plural = _("hạn nộp")
+        ordering = ["organisation", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="unique_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.kind} · {self.month_offset:+d}/{self.day}"
+
+
+class DeadlineException(models.Model):
+    """One period's exception to a deadline: another day, or not owed at all (``due_on``
+    empty), with the reason shown on the board."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="exceptions")
+    period_first = models.PositiveIntegerField()  # the period's first month, as a month index
+    due_on = models.DateField(_("hạn nộp kỳ này"), null=True, blank=True)
+    note = models.CharField(_("lý do"), max_length=300)
+
+    class Meta:
+        verbose_name = _("ngoại lệ hạn nộp")
+        verbose_name_plural = _("ngoại lệ hạn nộp")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "period_first"], name="unique_deadline_exception"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} · {self.period_first} → {self.due_on}"

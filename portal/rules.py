@@ -161,6 +161,8 @@ def is_recalled(user, document: Document) -> bool:
 can_see_receipts = is_issuer_staff & was_published
 # A recalled document's text and files stay with its staff; its readers see the recall.
 can_read_text = ~is_recalled | is_issuer_staff
+# After publication, the city's approver corrects or recalls (with the second factor).
+can_correct_document = is_published & is_city_approver
 can_render_again = is_issuer_staff & (render_failed | render_overdue)
 # The districts' figures behind a city report are working material of the city, not reading.
 can_consolidate_document = is_issuer_editor | is_issuer_head | is_city_approver
@@ -184,4 +186,6 @@ ACTIONS: dict[str, rules.Predicate] = {
     "read": can_read_text,
     "draft_pdf": can_see_draft_pdf,
     "receipts": can_see_receipts,
+    "correct": can_correct_document,
+    "recall": can_correct_document,
 }

@@ -268,3 +268,39 @@ def receipt_counts(document: Document) -> GroupReceipts:
         opened=Count("pk", filter=Q(received_at__isnull=True)),
     )
     return GroupReceipts(None, total=cells.count(), **received)
+
+
+# The events that issue a revision: what readers were given, and may open again.
+ISSUING_ACTIONS = (
+    WorkflowEvent.Action.APPROVE,
+    WorkflowEvent.Action.PUBLISH_IMPORTED,
+    WorkflowEvent.Action.CORRECT,
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    event: WorkflowEvent  # when, by whom, why
+    previous: Revision  # the text it replaced, kept with its PDF
+    revision: Revision
+
+
+def corrections_of(document: Document) -> list[Correction]:
+    """The document's corrections in order, each with the issued revision it replaced."""
+    events = document.events.filter(action__in=ISSUING_ACTIONS).select_related("revision")
+    corrections, previous = [], None
+    for event in events.order_by("created_at", "pk"):
+        if event.action == WorkflowEvent.Action.CORRECT and previous is not None:
+            corrections.append(Correction(event, previous, event.revision))
+        previous = event.revision
+    return corrections
+
+
+def issued_revision(document: Document, number: int) -> Revision:
+    """A revision the document was issued with (first, or corrected); NotFound for any
+    other (a draft's revisions are not its readers')."""
+    issued = document.events.filter(action__in=ISSUING_ACTIONS, revision__number=number)
+    revision = Revision.objects.filter(pk__in=issued.values("revision_id")).first()
+    if revision is None:
+        raise NotFound(_("Không có bản ban hành này của văn bản."))
+    return revision

@@ -36,7 +36,7 @@ from portal.downloads import signed_url
 from portal.exports import document_as_data
 from portal.filenames import download_name
 from portal.filters import filter_choices, filtered
-from portal.forms import ApproveForm, ImportForm, ReturnForm, form_class_for
+from portal.forms import ApproveForm, ImportForm, RecallForm, ReturnForm, form_class_for
 from portal.handoff import handoff_message, person_name, waiting_with
 from portal.importing import ImportRefused
 from portal.kinds import KINDS, PERIOD_FIELDS, kind_record
@@ -61,6 +61,7 @@ from portal.selectors import (
     STAFF_ROLES,
     based_on_this,
     citations_of,
+    corrections_of,
     documents_visible_to,
     get_document_for_user,
     published_for_reader,
@@ -493,7 +494,7 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
                                            via=Receipt.Via.OPENED)  # fmt: skip
     revision = document.approved_revision or document.current_revision
     outline = []
-    if revision is not None:
+    if revision is not None and "read" in allowed:
         # Heading ids for the outline's links, added for display only: never saved.
         revision.body_html, outline = body_outline(revision.body_html)
     record = kind_record(document)
@@ -524,6 +525,11 @@ def document_detail(request, pk: int, *, error: str = "", status: int = 200):
         if allowed & {"forward", "approve"}
         else None,
         "cell_receipt": cell_receipt,
+        "corrections": corrections_of(document) if "download" in allowed else [],
+        "recalled": document.events.filter(action=WorkflowEvent.Action.RECALL).last()
+        if document.status == Document.Status.RECALLED
+        else None,
+        "recall_form": RecallForm(),
         "receipts": receipt_counts(document) if "receipts" in allowed else None,
         **_returned_context(document),
     }
@@ -676,7 +682,7 @@ def document_import_view(request):
 @require_GET
 def document_json(request, pk: int):
     """The document as data, read-only, for whoever may read it."""
-    document = get_document_for_user(request.user, pk)
+    document = get_document_for_user(request.user, pk, action="read")
     data = document_as_data(document)
     based_on = data.get("based_on")
     if based_on and not documents_visible_to(request.user).filter(pk=based_on["id"]).exists():

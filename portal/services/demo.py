@@ -26,8 +26,9 @@ from portal.demo.tree import (
     USERS,
 )
 from portal.handoff import person_name
-from portal.kinds import PERIOD_FIELDS, period_condition
+from portal.kinds import KINDS, PERIOD_FIELDS, period_condition
 from portal.models import Document, Membership, Organisation, Reorganisation, WorkflowEvent
+from portal.services.deadlines import deadline_set
 from portal.services.documents import body_outline, document_start, new_document_prefill
 from portal.services.imports import document_import
 from portal.services.organisations import membership_grant, organisation_create
@@ -180,6 +181,21 @@ def _current_bulletins(users: dict) -> int:
     return made
 
 
+def _deadlines(users: dict) -> None:
+    """Each city's deadlines for the units below it: the bulletin of month M by the 25th of
+    M−1, the quarterly report by the 15th of the quarter's last month."""
+    for city, approver in (("hp", "hp.approver"), ("hn", "hn.approver")):
+        organisation = Organisation.objects.get(code=city)
+        for kind in KINDS.values():
+            if not kind.period_length:
+                continue
+            # A monthly kind by the 25th of the month before; a longer period by the 15th
+            # of its last month.
+            offset, day = (-1, 25) if kind.period_length == 1 else (kind.period_length - 1, 15)
+            deadline_set(organisation=organisation, kind=kind.name, month_offset=offset,
+                         day=day, remind_days=3, actor=users[approver])  # fmt: skip
+
+
 def _fresh(users: dict) -> dict:
     """The users read again: the reorganisation moved their memberships."""
     return {u.username: u for u in get_user_model().objects.filter(username__in=users)}
@@ -198,9 +214,11 @@ def demo_reorganised_load() -> tuple[dict, int]:
 @transaction.atomic
 def demo_load() -> dict[str, int]:
     """Create what the demo lacks: the 2024 tree, users and published seeds, the
-    reorganisation of 1 July 2025, and this month's bulletins of the new wards."""
+    reorganisation of 1 July 2025, this month's bulletins of the new wards, and the cities'
+    deadlines."""
     users, imported = demo_reorganised_load()
     imported += _current_bulletins(users)
+    _deadlines(users)
     return {
         "organisations": Organisation.objects.count(),
         "users": len(users),

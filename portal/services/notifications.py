@@ -132,6 +132,15 @@ def _issuing_staff(document: Document) -> list:
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
 
 
+def distribution_notify(*, document: Document, actor, kind: str, message: str) -> list:
+    """Tell those who had received a published document (its cells' secretaries who opened
+    or downloaded it) and its issuing staff what happened to it (never the one who did it)."""
+    received = document.receipts.values("user_id")
+    readers = get_user_model().objects.filter(pk__in=received, is_active=True)
+    users = [u for u in [*readers, *_issuing_staff(document)] if actor is None or u.pk != actor.pk]
+    return notify(users=users, document=document, kind=kind, message=message)
+
+
 def _submitted(document, actor, reason):
     return _("%(person)s trình văn bản «%(title)s»; văn bản đang chờ đồng chí duyệt.") % {
         "person": _person(actor),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.handoff import current_holders, person_name
 from portal.models import Document, Notification, WorkflowEvent
+from portal.services.deadlines import deadline_remind
 from portal.services.events import document_locked
 from portal.services.notifications import next_digest_at, notify
 
@@ -130,13 +131,16 @@ def waiting_remind(*, now: datetime) -> list[Notification]:
 
 
 def remind_every_morning(*, stop: threading.Event | None = None) -> None:
-    """Send the reminders at NOTIFY_DIGEST_HOUR every day until ``stop`` is set, or for as
-    long as the process lives (a worker's thread beside the one running tasks)."""
+    """Send the reminders (documents waiting at a review step, deadlines near) at
+    NOTIFY_DIGEST_HOUR every day until ``stop`` is set, or for as long as the process lives
+    (a worker's thread beside the one running tasks)."""
     stop = stop or threading.Event()
     while not stop.wait((next_digest_at(timezone.now()) - timezone.now()).total_seconds()):
         try:
             count = len(waiting_remind(now=timezone.now()))
             logger.info("Waiting reminders: %s sent", count)
+            count = len(deadline_remind(today=timezone.localdate()))
+            logger.info("Deadline reminders: %s sent", count)
         except DatabaseError as error:  # the command can send them by hand
             logger.error("Waiting reminders failed: %s", error)
         finally:

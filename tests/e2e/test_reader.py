@@ -125,3 +125,46 @@ def test_secretary_searches_without_accents_from_any_page_on_a_phone(browser, li
     shot(page, "reader-3-search-phone")
     hit.locator("a").click()
     expect(page.locator("h1")).to_contain_text("Hướng dẫn tuyên truyền tháng 12")
+
+
+def test_secretary_sees_a_correction_and_a_recall_on_a_phone(browser, live_server):
+    from portal.services.corrections import document_correct, document_recall
+    from tests.factories import run_tasks
+
+    organisations, users = demo_tree_load()
+    corrected = make_document(
+        users, organisations, state="published", title="Hướng dẫn tuyên truyền tháng 12",
+        kind="guidance", kind_fields={}, body_html="<p>Kỷ niệm 80 năm Ngày truyền thống.</p>",
+    )  # fmt: skip
+    recalled = make_document(users, organisations, state="published", title="Bản tin phát nhầm")
+    page = login(browser, live_server, "vanhuong.secretary", mobile=True)
+    for document in (corrected, recalled):  # the cell downloads both
+        page.goto(f"{live_server.url}/van-ban/{document.pk}/")
+        with page.expect_download():
+            page.locator("#download-pdf").click()
+    approver = users["hp.approver"]
+    document_correct(document=corrected, actor=approver, title=corrected.title,
+                     body_html="<p>Kỷ niệm 81 năm Ngày truyền thống.</p>",
+                     reason="Ghi sai số năm kỷ niệm.")  # fmt: skip
+    run_tasks()
+    document_recall(document=recalled, actor=approver, reason="Phát nhầm đối tượng.")
+
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#nav-notifications")).to_contain_text("Thông báo (2)")
+    page.goto(f"{live_server.url}/van-ban/{corrected.pk}/")
+    banner = page.locator("#corrected-banner")
+    expect(banner).to_contain_text("Ghi sai số năm kỷ niệm.")
+    expect(page.locator(".reader .body")).to_have_text("Kỷ niệm 81 năm Ngày truyền thống.")
+    shot(page, "reader-4-corrected-phone")
+    banner.get_by_role("link", name="bản trước đính chính").click()
+    expect(page.locator("#superseded-banner")).to_contain_text("Ghi sai số năm kỷ niệm.")
+    expect(page.locator(".reader .body")).to_have_text("Kỷ niệm 80 năm Ngày truyền thống.")
+    with page.expect_download() as old:
+        page.locator("#issued-pdf").click()
+    assert Path(old.value.path()).read_bytes().startswith(b"%PDF")
+
+    page.goto(f"{live_server.url}/van-ban/{recalled.pk}/")
+    expect(page.locator("#recalled-banner")).to_contain_text("Phát nhầm đối tượng.")
+    expect(page.locator("#text-recalled")).to_be_visible()
+    expect(page.locator("#download-pdf")).to_have_count(0)
+    shot(page, "reader-5-recalled-phone")

@@ -16,6 +16,10 @@ MATRIX = {
     ("get", "document_list", None): [200] * 7,
     ("get", "library", None): [200] * 7,
     ("get", "search", None): [200] * 7,
+    # The board is everyone's page (empty for those following no deadline); setting them
+    # is the city's approver's and the heads' whose department's committee has units below.
+    ("get", "deadline_board", None): [200] * 7,
+    ("get", "deadline_settings", None): [403, 403, 200, 200, 403, 403, 200],
     ("get", "document_new", "bulletin"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_new", "report"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_import", None): [200, 200, 403, 403, 403, 403, 403],
@@ -30,6 +34,9 @@ MATRIX = {
     ("get", "document_draft_pdf", "draft"): [200, 404, 200, 404, 404, 404, 404],
     ("get", "document_draft_pdf", "submitted"): [200, 404, 200, 200, 404, 404, 404],
     ("get", "document_draft_pdf", "published"): [403, 404, 403, 403, 403, 404, 404],
+    ("get", "document_correct", "published"): [403, 404, 403, 200, 403, 404, 404],
+    ("get", "document_correct", "approved"): [403, 404, 403, 403, 404, 404, 404],
+    ("post", "document_recall", "published"): [403, 404, 403, 302, 403, 404, 404],
     ("get", "receipts_board", "published"): [200, 404, 200, 200, 403, 404, 404],
     ("get", "receipts_board", "draft"): [403, 404, 403, 404, 404, 404, 404],
     ("get", "document_json", "draft"): [200, 404, 200, 404, 404, 404, 404],
