@@ -1,5 +1,7 @@
 """The shared core: organisation tree, memberships, documents, revisions, events, register."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -616,3 +618,29 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} · {self.quote[:30]}"
+
+
+class FeedToken(models.Model):
+    """The secret of a user's private feed address (``/nguon-tin/<token>/…``).
+
+    Only the SHA-256 digest of the random token is kept: the address is shown once, when it
+    is made, and the database alone opens nobody's feed. One per user; a new one replaces it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("địa chỉ nguồn tin")
+        verbose_name_plural = _("địa chỉ nguồn tin")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """What is stored of a token, and looked up for an address."""
+        return hashlib.sha256(token.encode()).hexdigest()

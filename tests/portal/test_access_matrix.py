@@ -16,6 +16,7 @@ MATRIX = {
     ("get", "document_list", None): [200] * 7,
     ("get", "library", None): [200] * 7,
     ("get", "search", None): [200] * 7,
+    ("get", "feeds", None): [200] * 7,
     ("get", "document_new", "bulletin"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_new", "report"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_import", None): [200, 200, 403, 403, 403, 403, 403],
@@ -87,7 +88,9 @@ def test_access(client, users, orgs, method, name, arg, persona, expected):
     assert response.status_code == expected, (persona, url, response.content[:300])
 
 
-@pytest.mark.parametrize("name", ["home", "document_list", "library", "search", "document_import"])
+@pytest.mark.parametrize(
+    "name", ["home", "document_list", "library", "search", "feeds", "document_import"]
+)
 def test_anonymous_is_sent_to_login(client, db, name):
     response = client.get(reverse(f"portal:{name}"))
     assert response.status_code == 302
