@@ -3,6 +3,7 @@
 The background worker runs beside it, as its own service: `manage.py render_worker --no-reload`.
 """
 
+import logging
 import multiprocessing
 import os
 
@@ -13,3 +14,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 worker_class = "sync"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 loglevel = "warning"
+
+
+def post_fork(server, worker):
+    """The access log names no private feed token (portal.logs), in every worker."""
+    from portal.logs import RedactFeedTokens
+
+    logging.getLogger("gunicorn.access").addFilter(RedactFeedTokens())

@@ -1,5 +1,7 @@
 """The shared core: organisation tree, memberships, documents, revisions, events, register."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -368,7 +370,7 @@ class WorkflowEvent(models.Model):
         RENDER_AGAIN = "render_again", _("Yêu cầu tạo lại bản in")
         HANDOVER = "handover", _("Chuyển cho đơn vị kế thừa")
         CORRECT = "correct", _("Đính chính")
-        RECALL = "recall", _("Thu hồi")
+        RECALL = "recall", _("Thu hồi văn bản")
         REMIND_RECEIPT = "remind_receipt", _("Nhắc chi bộ chưa nhận")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
@@ -695,3 +697,29 @@ class DeadlineException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id} · {self.period_first} → {self.due_on}"
+
+
+class FeedToken(models.Model):
+    """The secret of a user's private feed address (``/nguon-tin/<token>/…``).
+
+    Only the SHA-256 digest of the random token is kept: the address is shown once, when it
+    is made, and the database alone opens nobody's feed. One per user; a new one replaces it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("địa chỉ nguồn tin")
+        verbose_name_plural = _("địa chỉ nguồn tin")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """What is stored of a token, and looked up for an address."""
+        return hashlib.sha256(token.encode()).hexdigest()

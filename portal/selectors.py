@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
@@ -24,6 +25,7 @@ from portal.models import (
     Citation,
     Document,
     DocumentImage,
+    FeedToken,
     Membership,
     Organisation,
     Receipt,
@@ -122,6 +124,34 @@ class NotFound(LookupError):
 
     A document the user may not see is not found either: its existence is not disclosed.
     """
+
+
+FEED_SIZE = 50
+
+
+def feed_reader(token: str) -> AbstractBaseUser:
+    """The active user whose private feed address holds this token, else NotFound: a
+    revoked, mistyped or deactivated user's address all answer alike."""
+    feed = (
+        FeedToken.objects.select_related("user")
+        .filter(token_hash=FeedToken.digest(token), user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise NotFound(_("Không có nguồn tin ở địa chỉ này."))
+    return feed.user
+
+
+def feed_token_of(user) -> FeedToken | None:
+    """The user's feed address (its digest and date), if one was made."""
+    return FeedToken.objects.filter(user=user).first()
+
+
+def feed_documents(user) -> QuerySet[Document]:
+    """The library's newest documents for the feeds, each with its approved text joined
+    for the summary."""
+    newest = published_for_reader(user).order_by("-published_at", "-pk")
+    return newest.select_related("approved_revision")[:FEED_SIZE]
 
 
 def citations_of(document: Document) -> list[Citation]:

@@ -269,7 +269,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A private feed's token never reaches a log (portal.logs): not on the console, and not
+    # in the paths of 404 and 500 answers that django.request hands to Django's own handlers.
+    "filters": {"feed_tokens": {"()": "portal.logs.RedactFeedTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["feed_tokens"]}},
+    "loggers": {"django.request": {"filters": ["feed_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                     ("render_again", "Yêu cầu tạo lại bản in"),
                     ("handover", "Chuyển cho đơn vị kế thừa"),
                     ("correct", "Đính chính"),
-                    ("recall", "Thu hồi"),
+                    ("recall", "Thu hồi văn bản"),
                     ("remind_receipt", "Nhắc chi bộ chưa nhận"),
                 ],
                 max_length=30,

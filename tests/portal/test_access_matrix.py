@@ -20,6 +20,7 @@ MATRIX = {
     # is the city's approver's and the heads' whose department's committee has units below.
     ("get", "deadline_board", None): [200] * 7,
     ("get", "deadline_settings", None): [403, 403, 200, 200, 403, 403, 200],
+    ("get", "feeds", None): [200] * 7,
     ("get", "document_new", "bulletin"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_new", "report"): [200, 200, 403, 403, 403, 403, 403],
     ("get", "document_import", None): [200, 200, 403, 403, 403, 403, 403],
@@ -96,7 +97,9 @@ def test_access(client, users, orgs, method, name, arg, persona, expected):
     assert response.status_code == expected, (persona, url, response.content[:300])
 
 
-@pytest.mark.parametrize("name", ["home", "document_list", "library", "search", "document_import"])
+@pytest.mark.parametrize(
+    "name", ["home", "document_list", "library", "search", "feeds", "document_import"]
+)
 def test_anonymous_is_sent_to_login(client, db, name):
     response = client.get(reverse(f"portal:{name}"))
     assert response.status_code == 302
