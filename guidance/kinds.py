@@ -4,11 +4,13 @@ import re
 from datetime import date
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.kinds import Kind
 from portal.models import Document
-from portal.rendering.data import indicator_keys
+from portal.rendering.data import PrintFigure, indicator_keys
 from portal.services.imports import fields_valid
 
 GUIDANCE = "guidance"
@@ -77,11 +79,21 @@ def _report_export(document: Document) -> dict[str, Any]:
 
 
 def _report_print(document: Document) -> dict[str, Any]:
+    """The indicator table and, once the year has more than one quarter of figures, the
+    chart of each indicator over the quarters (a first quarter's report prints none)."""
+    from guidance.charts import quarter_charts
     from guidance.selectors import indicator_headers, print_indicators
 
+    with translation.override("vi"):  # the printed text is Vietnamese whoever renders it
+        charts = quarter_charts(document, least=2)
+        title = gettext("Ước thực hiện các quý năm %(year)s so với kế hoạch năm") % {
+            "year": document.report.year
+        }
     return {
         "indicators": print_indicators(document),
         "indicator_headers": indicator_headers(document),
+        "figures": [PrintFigure(chart.caption, chart.svg) for chart in charts],
+        "figures_title": title if charts else "",
     }
 
 

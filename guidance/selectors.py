@@ -1,6 +1,8 @@
 """Reads of report indicator tables: rows with their computed ratios, district figures."""
 
 import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,8 +14,13 @@ from guidance.kinds import REPORT
 from guidance.models import Indicator, IndicatorSource
 from portal.access import is_city_document
 from portal.models import Document
-from portal.rendering.data import IndicatorRow
-from portal.selectors import NotFound, get_document_for_user, require_action
+from portal.rendering.data import IndicatorRow, indicator_keys
+from portal.selectors import (
+    NotFound,
+    documents_visible_to,
+    get_document_for_user,
+    require_action,
+)
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 REPORTED = (Document.Status.APPROVED, Document.Status.PUBLISHED)
@@ -141,11 +148,14 @@ def _levels(rows: list[Indicator]) -> dict[int, int]:
     return levels
 
 
-def indicator_lines(document: Document) -> list[IndicatorLine]:
-    """The report's rows in order, each with its computed ratios and flags (one query)."""
-    rows = list(Indicator.objects.filter(report_id=document.pk).order_by("position"))
+def _lines_of(rows: list[Indicator]) -> list[IndicatorLine]:
     levels = _levels(rows)
     return [line_for(row, levels[row.pk]) for row in rows]
+
+
+def indicator_lines(document: Document) -> list[IndicatorLine]:
+    """The report's rows in order, each with its computed ratios and flags (one query)."""
+    return _lines_of(list(Indicator.objects.filter(report_id=document.pk).order_by("position")))
 
 
 # --- printing ------------------------------------------------------------------------
@@ -326,3 +336,89 @@ def pulled_groups(document: Document, reports: list[Document] | None = None) -> 
             groups[key] = group
         group.items.append(PulledItem(by_document[row.report_id], row))
     return list(groups.values())
+
+
+# --- a report's indicators over the quarters of its year ------------------------------
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
+
+
+def same_indicator_keys(rows: list[Indicator]) -> dict[int, tuple[str, ...]]:
+    """Each row's key in the reports of other quarters: its TT and name (NFC, spaces
+    tidied, case-folded) after its parents', so that two parents' "- Thu nội địa" differ."""
+    by_pk = {row.pk: row for row in rows}
+    keys = {}
+    for row in rows:
+        key: tuple[str, ...] = ()
+        current: Indicator | None = row
+        while current is not None and len(key) < 20:
+            key = (_folded(current.code), _folded(current.name), *key)
+            current = by_pk.get(current.parent_id)
+        keys[row.pk] = key
+    return keys
+
+
+def quarter_reports(document: Document, *, user=None) -> dict[int, Document]:
+    """The report for its own quarter and, for each quarter of the same year before it, the
+    issuer's latest approved report of that quarter; with ``user``, among those the user may
+    see (without: the printed report's, whose readers read its issuer's reports)."""
+    report = document.report
+    documents = Document.objects.all()
+    if user is not None:
+        documents = documents_visible_to(user).prefetch_related(None)
+    earlier = (
+        documents.filter(
+            kind=REPORT,
+            status__in=REPORTED,
+            issuer_id=document.issuer_id,
+            report__year=report.year,
+            report__quarter__lt=report.quarter,
+        )
+        .exclude(pk=document.pk)
+        .select_related("report")
+        .order_by("report__quarter", "-issued_on", "-pk")
+    )
+    found: dict[int, Document] = {}
+    for candidate in earlier:
+        found.setdefault(candidate.report.quarter, candidate)
+    found[report.quarter] = document
+    return found
+
+
+@dataclass
+class QuarterFigures:
+    """A row of a report with its estimate in each quarter of the year up to the report's."""
+
+    line: IndicatorLine  # the row of this report: its plan is the year's
+    path: str  # its TT and name under its parent's: "1 Tổng thu / - Thu nội địa"
+    quarter: int  # the report's own quarter: the last one drawn
+    estimates: dict[int, Indicator]  # quarter → the same row with an estimate; missing: none
+
+
+def quarter_figures(document: Document, *, user=None) -> list[QuarterFigures]:
+    """The report's rows with an estimate in at least one quarter of its year, each with
+    the same indicator's row of every quarter's report (as many queries for 1 row or 100)."""
+    reports = quarter_reports(document, user=user)
+    quarter_of = {d.pk: quarter for quarter, d in reports.items()}
+    rows: dict[int, list[Indicator]] = defaultdict(list)
+    for row in Indicator.objects.filter(report_id__in=quarter_of).order_by("position"):
+        rows[row.report_id].append(row)
+    by_quarter: dict[int, dict[tuple[str, ...], Indicator]] = {}
+    for pk, own in rows.items():
+        keys = same_indicator_keys(own)
+        by_key = by_quarter.setdefault(quarter_of[pk], {})
+        for row in own:
+            if row.estimate is not None:
+                by_key.setdefault(keys[row.pk], row)
+    lines = _lines_of(rows[document.pk])
+    keys = same_indicator_keys(rows[document.pk])
+    paths = indicator_keys([_printed(line) for line in lines])
+    figures = []
+    for line, path in zip(lines, paths, strict=True):
+        key = keys[line.indicator.pk]
+        estimates = {q: found[key] for q, found in by_quarter.items() if key in found}
+        if estimates:
+            figures.append(QuarterFigures(line, path, document.report.quarter, estimates))
+    return figures

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from guidance.charts import district_charts, quarter_charts
 from guidance.forms import IndicatorForm
 from guidance.selectors import (
     district_reports,
@@ -45,6 +46,7 @@ def indicator_list(request, pk: int):
     context = {
         "document": document,
         "lines": indicator_lines(document),
+        "charts": quarter_charts(document, user=request.user),
         "can_edit": can_edit,
         "can_consolidate": is_city_document(document)
         and ACTIONS["consolidate"].test(request.user, document),
@@ -89,10 +91,12 @@ def indicator_pull(request, pk: int):
             messages.success(request, notice % {"count": written})
             return redirect("guidance:indicator_list", pk=document.pk)
     reports = district_reports(document)
+    groups = pulled_groups(document, reports)
     context = {
         "document": document,
         "reports": reports,
-        "groups": pulled_groups(document, reports),
+        "groups": groups,
+        "charts": district_charts(document, groups, reports),
         "can_pull": ACTIONS["edit"].test(request.user, document),
         "error": error,
     }

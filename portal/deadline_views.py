@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.charts import Point, Reference, Series, grouped_columns, horizontal_bars
 from portal.deadlines import (
     STATES,
     deadline_setters,
@@ -20,7 +21,7 @@ from portal.deadlines import (
     due_on,
     month_start,
     next_period,
-    on_time_rates,
+    on_time_year,
     period_kinds,
     period_label,
     unit_states,
@@ -30,6 +31,8 @@ from portal.kinds import KINDS
 from portal.services.deadlines import deadline_exception_set, deadline_set
 
 LATE = "tre"  # ?tinh-trang=tre: the departments past the due day without publishing
+# The scale of the on-time charts ends at every period (or department) on time.
+ALL_ON_TIME = Reference(100, text="100%")
 
 
 @login_required
@@ -56,10 +59,41 @@ def board(request):
         previous=_month(first - length), next=_month(first + length), this=_month(first),
         counts={key: sum(r.state == key for r in rows) for key in STATES},
         late=sum(1 for r in rows if r.late_days and r.delivered_on is None), total=len(rows),
-        rates=on_time_rates(deadline, month_start(first).year, today),
         year=month_start(first).year,
     )  # fmt: skip
+    rates, periods = on_time_year(deadline, context["year"], today)
+    context.update(rates=rates, charts=_charts(deadline, context["year"], rates, periods))
     return render(request, "portal/deadline_board.html", context)
+
+
+def _charts(deadline, year: int, rates, periods) -> list:
+    """The year's on-time rate per department, and per period across the departments."""
+    if not periods:
+        return []
+    kind = deadline.get_kind_display()
+    per_unit = horizontal_bars(
+        [Point(r.unit.name, r.percent, f"{r.percent}%") for r in rates],
+        title=_("Tỉ lệ ban hành đúng hạn của từng đơn vị, năm %(year)s") % {"year": year},
+        desc=_("%(kind)s: phần trăm số kỳ đã đến hạn được ban hành đúng hạn.") % {"kind": kind},
+        reference=ALL_ON_TIME,
+        ident="on-time-units",
+    )
+    per_period = grouped_columns(
+        [Series(str(_("Đúng hạn")),
+                [Point(_short(deadline, p.period), p.percent, f"{p.percent}%") for p in periods])],
+        title=_("Tỉ lệ đơn vị ban hành đúng hạn theo kỳ, năm %(year)s") % {"year": year},
+        desc=_("%(kind)s: phần trăm số đơn vị ban hành đúng hạn ở mỗi kỳ (T: tháng, Q: quý).")
+        % {"kind": kind},
+        reference=ALL_ON_TIME,
+        ident="on-time-periods",
+    )  # fmt: skip
+    return [per_unit, per_period]
+
+
+def _short(deadline, first: int) -> str:
+    """ "T7" for July's bulletin, "Q3" for the third quarter's report: a column's label."""
+    month = first % 12 + 1
+    return f"T{month}" if KINDS[deadline.kind].period_length == 1 else f"Q{(month - 1) // 3 + 1}"
 
 
 def _month(index: int) -> str:

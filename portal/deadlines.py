@@ -179,16 +179,38 @@ class OnTime:
         return round(100 * self.on_time / self.due) if self.due else 0
 
 
-def on_time_rates(deadline: Deadline, year: int, today: date) -> list[OnTime]:
-    """Per department, of the year's periods already due, how many it published on time."""
+@dataclass(frozen=True)
+class PeriodOnTime:
+    period: int  # the period's first month
+    due: int  # departments owing it
+    on_time: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.on_time / self.due) if self.due else 0
+
+
+def on_time_year(
+    deadline: Deadline, year: int, today: date
+) -> tuple[list[OnTime], list[PeriodOnTime]]:
+    """Of the year's periods already due: per department how many it published on time,
+    and per period how many departments did."""
     length = KINDS[deadline.kind].period_length
     tallies: dict[int, list] = {}
+    periods = []
     for first in range(year * 12, year * 12 + 12, length):
         due = due_on(deadline, first)
         if due is None or due > today:
             continue
-        for row in unit_states(deadline, first, today):
+        rows = unit_states(deadline, first, today)
+        periods.append(PeriodOnTime(first, len(rows), sum(r.on_time for r in rows)))
+        for row in rows:
             tally = tallies.setdefault(row.unit.pk, [row.unit, 0, 0])
             tally[1] += 1
             tally[2] += row.on_time
-    return [OnTime(unit, due, on_time) for unit, due, on_time in tallies.values()]
+    return [OnTime(unit, due, on_time) for unit, due, on_time in tallies.values()], periods
+
+
+def on_time_rates(deadline: Deadline, year: int, today: date) -> list[OnTime]:
+    """Per department, of the year's periods already due, how many it published on time."""
+    return on_time_year(deadline, year, today)[0]

@@ -30,6 +30,14 @@ def indicator_keys(rows: list[IndicatorRow]) -> list[str]:
     return keys
 
 
+@dataclass(frozen=True)
+class PrintFigure:
+    """A chart printed in the appendix: its caption and its inline SVG (labels escaped)."""
+
+    caption: str  # "1 Tổng thu ngân sách trên địa bàn (Tỷ đồng)"
+    svg: str
+
+
 @dataclass
 class PrintData:
     """Everything printed on a document, already resolved to strings."""
@@ -57,3 +65,6 @@ class PrintData:
     # A report's indicator table: when given, the appendix prints it instead of the body's table.
     indicators: list[IndicatorRow] = field(default_factory=list)
     indicator_headers: list[str] = field(default_factory=list)  # seven column headers
+    # Charts printed after the appendix's table, under one title (a report's quarters).
+    figures: list[PrintFigure] = field(default_factory=list)
+    figures_title: str = ""

@@ -44,8 +44,7 @@ def deadline(users, orgs):
                         remind_days=3, actor=users["hp.approver"])  # fmt: skip
 
 
-@pytest.fixture
-def year(users, orgs, deadline):
+def generate_year(users, orgs) -> dict:
     """A generated year: Đồ Sơn publishes every bulletin of 2026, on the 20th of the month
     before for January to June (on time), on the 28th from July (late); Ngô Quyền drafts
     December's and publishes nothing; the city's own department does nothing."""
@@ -65,6 +64,11 @@ def year(users, orgs, deadline):
             kind_fields={"period_month": 12, "period_year": YEAR},
         )  # fmt: skip
     return published
+
+
+@pytest.fixture
+def year(users, orgs, deadline):
+    return generate_year(users, orgs)
 
 
 def _states(deadline, month: int, today: date) -> dict[str, tuple]:
@@ -150,6 +154,13 @@ def test_the_board_shows_filters_and_exports_a_period(client, users, deadline, y
         default = client.get(url).content.decode()
     assert 'id="deadline-summary">1/3 đơn vị đã ban hành; 2 đơn vị trễ hạn chưa ban hành.' in page
     assert "trễ 3 ngày" in page and "trễ 8 ngày" in page
+    # The year drawn: each department's on-time rate, and each month's across them.
+    units = page.split('id="on-time-units-title"')[1].split("</svg>")[0]
+    months = page.split('id="on-time-periods-title"')[1].split("</svg>")[0]
+    assert "Tỉ lệ ban hành đúng hạn của từng đơn vị, năm 2026" in units
+    assert "<title>Ban Tuyên giáo Quận ủy Đồ Sơn: 50%</title>" in units
+    assert "<title>Ban Tuyên giáo Quận ủy Ngô Quyền: 0%</title>" in units
+    assert "<title>T6: 33%</title>" in months and "<title>T7: 0%</title>" in months
     assert "Ban Tuyên giáo Quận ủy Đồ Sơn" not in late.content.decode().split("deadline-board")[1]
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8").lstrip("\ufeff"))))
     assert rows[0][0] == "Đơn vị" and len(rows) == 4
