@@ -82,6 +82,8 @@ SENTENCES = (
     "Công tác chuyển đổi số được quan tâm chỉ đạo, đạt nhiều kết quả quan trọng.",
     "Sắp xếp tổ chức bộ máy của hệ thống chính trị tinh gọn, hoạt động hiệu lực, hiệu quả.",
 )
+# One published document in this many (by key) is recalled after publication.
+RECALL_EVERY = 211
 SHARED_PDF_NAME = "rendered/archive/shared.pdf"
 # A one-page PDF, hand-written: every approved revision of the archive points at it.
 SHARED_PDF = b"""%PDF-1.4
@@ -736,6 +738,38 @@ class _Builder:
         total += _insert_rows(Receipt, columns, rows)
         self._count("xác nhận đã nhận", total)
 
+    def recalls(self) -> None:
+        """A few published documents recalled after publication (every RECALL_EVERY-th by
+        key, so the rest of the archive is as before): status, event and search entry as
+        recalling one through the portal leaves them; their receipts stay."""
+        published = Document.objects.filter(status=Status.PUBLISHED).order_by("pk")
+        chosen = list(published.filter(pk__in=[
+            pk for pk in published.values_list("pk", flat=True) if pk % RECALL_EVERY == 0
+        ]).select_related("current_revision"))  # fmt: skip
+        publishers = dict(
+            WorkflowEvent.objects.filter(document__in=chosen, action="publish").values_list(
+                "document_id", "actor_id"
+            )
+        )
+        events = []
+        for d in chosen:
+            d.status = Status.RECALLED
+            events.append(WorkflowEvent(
+                document=d, actor_id=publishers.get(d.pk), action="recall",
+                from_status=Status.PUBLISHED, to_status=Status.RECALLED, step=2,
+                reason="Ban hành nhầm đối tượng.", revision=d.current_revision,
+                created_at=d.published_at + timedelta(days=2),
+            ))  # fmt: skip
+        Document.objects.bulk_update(chosen, ["status"], batch_size=BATCH)
+        _bulk(WorkflowEvent, events)
+        SearchEntry.objects.bulk_update(
+            [SearchEntry(document_id=d.pk, **entry_fields(title=d.title, number=d.number,
+                                                          body_text="")) for d in chosen],
+            ["text", "words", "title_words", "number_words"], batch_size=BATCH,
+        )  # fmt: skip
+        self._count("văn bản bị thu hồi", len(chosen))
+        self.counts["sự kiện"] = WorkflowEvent.objects.count()
+
     def _count(self, what: str, number: int) -> None:
         self.counts[what] = number
         self.progress(f"{what}: {number:,}")
@@ -754,6 +788,7 @@ def archive_generate(*, size: str, progress: Callable[[str], None] = lambda line
             builder.citations,
             builder.search_entries,
             builder.receipts,
+            builder.recalls,
         ):
             phase()
     return builder.counts

@@ -101,9 +101,14 @@ def _numbers_are_unique_per_issuer_kind_and_term() -> None:
         assert document.number == format_number(
             sequence=entry.sequence, kind=entry.kind, issuer=entry.issuer
         )
-    # Only approved and published documents are numbered, each with the shared PDF.
+    # Only approved and published (some since recalled) documents are numbered, each with
+    # the shared PDF.
     numbered = set(Document.objects.exclude(number="").values_list("status", flat=True))
-    assert numbered == {Document.Status.APPROVED, Document.Status.PUBLISHED}
+    assert numbered == {
+        Document.Status.APPROVED,
+        Document.Status.PUBLISHED,
+        Document.Status.RECALLED,
+    }
     files = RenderedFile.objects.filter(format="pdf")
     assert files.count() == entries.count()
     assert files.values("file").distinct().count() == 1
