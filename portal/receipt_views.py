@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.handoff import person_name
 from portal.models import Receipt
 from portal.pagination import paginate
 from portal.selectors import CellReceipt, get_document_for_user, receipt_board
@@ -57,7 +58,7 @@ def _csv(document, rows: list[CellReceipt]) -> HttpResponse:
         writer.writerow([
             row.cell.parent.name if row.cell.parent else "", row.cell.name, row.secretaries,
             _state(row), timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else "",
-            row.receipt.user.get_full_name() or row.receipt.user.username if row.receipt else "",
+            person_name(row.receipt.user) if row.receipt else "",
         ])  # fmt: skip
     return response
 

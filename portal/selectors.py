@@ -272,8 +272,10 @@ def receipt_board(document: Document) -> tuple[list[CellReceipt], list[GroupRece
     readers = Membership.objects.filter(
         organisation__in=[c.pk for c in cells], role=Membership.Role.READER
     ).select_related("user")
+    from portal.handoff import person_name  # the hand-offs read documents through here
+
     for m in readers.order_by("user__last_name", "user__username"):
-        names.setdefault(m.organisation_id, []).append(m.user.get_full_name() or m.user.username)
+        names.setdefault(m.organisation_id, []).append(person_name(m.user))
     rows = [CellReceipt(c, receipts.get(c.pk), ", ".join(names.get(c.pk, []))) for c in cells]
     groups: dict[int | None, GroupReceipts] = {}
     whole = GroupReceipts(None)

@@ -76,6 +76,8 @@ def test_the_board_counts_cells_per_grassroots_and_exports_them(client, users, p
     page = _board(client, published)
     assert "1/2 chi bộ đã nhận (50%); 0 chi bộ mới mở" in page
     assert '<td>Đảng bộ phường Vạn Hương</td><td class="num">1</td><td class="num">0</td>' in page
+    assert "<td>Phan Văn Hải</td>" in page  # the secretary, family name first
+    assert "Trang 1/1 · 2 chi bộ" in page
     missing = _board(client, published, **{"chua-nhan": "1"})
     assert "Chi bộ tổ dân phố số 2 Vạn Hương" in missing
     assert "Chi bộ tổ dân phố số 1 Vạn Hương" not in missing
