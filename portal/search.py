@@ -75,7 +75,7 @@ def _all_in(field: str, terms: list[str]) -> Q:
     return condition
 
 
-def _matching(terms: list[str]) -> QuerySet[SearchEntry]:
+def matching_entries(terms: list[str]) -> QuerySet[SearchEntry]:
     """The entries holding a word beginning with each term."""
     if connection.vendor == "postgresql":
         # The expression of the index of migration 0018; terms are letters and digits only.
@@ -95,7 +95,7 @@ def search(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
     terms = terms_of(query)
     if not terms:
         return documents.none()
-    entries = _matching(terms).values("document_id")
+    entries = matching_entries(terms).values("document_id")
     rank = Case(
         When(search_entry__number_words=" ".join(terms), then=Value(2)),
         When(_all_in("search_entry__title_words", terms), then=Value(1)),
