@@ -447,7 +447,8 @@ class SearchEntry(models.Model):
     and ``title_words`` are the same characters folded one for one (no accents, đ as d,
     lower case, anything else than a letter or digit as a space, with a leading space), so
     that a word starting with a term is `` term`` in them and a match's place in ``words`` is
-    its place in ``text``. On PostgreSQL ``words`` has a full-text index (migration 0018).
+    its place in ``text``. On PostgreSQL the database keeps their full-text vector and its
+    index (a generated column the model does not name: migration 0018).
     """
 
     document = models.OneToOneField(

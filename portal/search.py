@@ -78,10 +78,10 @@ def _all_in(field: str, terms: list[str]) -> Q:
 def matching_entries(terms: list[str]) -> QuerySet[SearchEntry]:
     """The entries holding a word beginning with each term."""
     if connection.vendor == "postgresql":
-        # The expression of the index of migration 0018; terms are letters and digits only.
+        # The indexed vector of migration 0018; terms are letters and digits only.
         query = " & ".join(f"{term}:*" for term in terms)
         condition = RawSQL(
-            "to_tsvector('simple'::regconfig, words) @@ to_tsquery('simple'::regconfig, %s)",
+            "words_vector @@ to_tsquery('simple'::regconfig, %s)",
             [query],
             output_field=BooleanField(),
         )
