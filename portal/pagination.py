@@ -29,15 +29,21 @@ def paginate(request: HttpRequest, items, per_page: int = PER_PAGE) -> Paged:
 
 
 def paginate_grouped(request: HttpRequest, rows: QuerySet, per_page: int = PER_PAGE) -> Paged:
-    """``paginate`` for a grouped queryset (GROUP BY), whose count costs as much as its page:
-    the page's rows bring the total along (COUNT(*) OVER ()), one query instead of two. Past
-    the end, the total is counted and the last page read, as ``paginate`` does."""
+    """``paginate`` for a queryset whose count costs as much as its page (a grouped one, or
+    a search's joins): the page's rows bring the total along (COUNT(*) OVER ()), one query
+    instead of two. Past the end, the total is counted and the last page read, as
+    ``paginate`` does. Rows may be dicts (``values()``) or model instances."""
     number = _asked(request)
     start = (number - 1) * per_page
     window = list(rows.annotate(total=Window(Count("*")))[start : start + per_page])
-    counted = _Counted(rows, window[0]["total"] if window else rows.count(), start, window)
+    total = rows.count() if not window else _total(window[0])
+    counted = _Counted(rows, total, start, window)
     page = Paginator(counted, per_page).get_page(number)
     return Paged(page=page, query=_filters(request))
+
+
+def _total(row) -> int:
+    return row["total"] if isinstance(row, dict) else row.total
 
 
 class _Counted:

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.filters import filter_choices, filtered
-from portal.pagination import paginate
+from portal.pagination import paginate_grouped
 from portal.search import MAX_QUERY, hits, search, terms_of
 from portal.selectors import documents_visible_to
 
@@ -20,6 +20,6 @@ def search_page(request):
     documents, filters = filtered(request, readable)
     context = {"search_query": query, "filters": filters, **filter_choices(readable)}
     if terms_of(query):
-        paged = paginate(request, search(documents, query), PER_PAGE)
+        paged = paginate_grouped(request, search(documents, query), PER_PAGE)
         context.update(paged=paged, hits=hits(list(paged.page), query))
     return render(request, "portal/search.html", context)

@@ -191,3 +191,27 @@ def test_postgresql_answers_from_the_full_text_index(users, documents):
     assert sorted(query.values_list("document_id", flat=True)) == sorted(
         d.pk for d in documents.values()
     )
+
+
+def test_results_are_paged_with_their_total_and_as_many_queries_for_more(client, users, documents):
+    """The page's rows bring the total along; 45 hits are three pages, newest first."""
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.services.search import search_entry_sync
+    from tests.portal.test_pagination import _copies
+
+    def page(number: int) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("portal:search"), {"q": "tuyen truyen", "trang": number})
+        return response.content.decode(), len(queries)
+
+    client.force_login(users["vanhuong.secretary"])
+    _first, few = page(1)
+    for copy in _copies(documents["published"], 44):
+        copy.current_revision = documents["published"].current_revision
+        search_entry_sync(document=copy)
+    first, many = page(1)
+    assert 'id="search-summary">45 văn bản có «tuyen truyen».' in first
+    assert "Trang 1/3 · 45 văn bản" in first and many == few
+    last, _queries = page(3)
+    assert last.count('class="doc-row search-hit"') == 5 and "Bản sao 043" in last
