@@ -41,7 +41,7 @@ def _initial(indicator) -> dict[str, str]:
 @login_required
 @require_GET
 def indicator_list(request, pk: int):
-    document = report_for_user(request.user, pk)
+    document = report_for_user(request.user, pk, action="read")
     can_edit = ACTIONS["edit"].test(request.user, document)
     context = {
         "document": document,

@@ -1,13 +1,17 @@
 """A published document corrected or recalled by the city's approver, and the texts it was
 issued with before a correction, each with its PDF."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.access import signed_in_two_step
 from portal.downloads import signed_url
 from portal.filenames import download_name
 from portal.forms import CorrectionForm, RecallForm
@@ -23,13 +27,17 @@ from portal.services.corrections import document_correct, document_recall
 @editor_policy
 def correct(request, pk: int):
     document = get_document_for_user(request.user, pk, action="correct")
-    initial = {"title": document.title, "body": document.approved_revision.body_html}
+    if not signed_in_two_step(request):
+        return _reauthenticate(request, document)
+    initial = {"title": document.title, "body": document.approved_revision.body_html,
+               "base_revision": document.approved_revision_id}  # fmt: skip
     form = CorrectionForm(request.POST or None, initial=initial, document=document)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
             document_correct(document=document, actor=request.user, title=data["title"],
-                             body_html=data["body"], reason=data["reason"])  # fmt: skip
+                             body_html=data["body"], reason=data["reason"],
+                             base_revision=data["base_revision"])  # fmt: skip
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -40,10 +48,20 @@ def correct(request, pk: int):
     return render(request, "portal/correction_form.html", context, status=status)
 
 
+def _reauthenticate(request, document):
+    """An approver signed in here with the password alone: the app's code first, as for
+    approving."""
+    messages.info(request, _("Hãy nhập mã từ ứng dụng xác thực để đính chính hoặc thu hồi."))
+    here = reverse("portal:document_detail", args=[document.pk])
+    return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': here})}")
+
+
 @login_required
 @require_POST
 def recall(request, pk: int):
     document = get_document_for_user(request.user, pk, action="recall")
+    if not signed_in_two_step(request):
+        return _reauthenticate(request, document)
     form = RecallForm(request.POST)
     try:
         if not form.is_valid():

@@ -106,6 +106,8 @@ def _period_asked(request, deadline) -> int | None:
     year, _sep, month = request.GET.get("ky", "").partition("-")
     if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
         return None
+    if not 1900 <= int(year) <= 2100:
+        return None
     index = int(year) * 12 + int(month) - 1
     return index - index % KINDS[deadline.kind].period_length
 

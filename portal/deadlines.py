@@ -200,7 +200,7 @@ def on_time_year(
     periods = []
     for first in range(year * 12, year * 12 + 12, length):
         due = due_on(deadline, first)
-        if due is None or due > today:
+        if due is None or due >= today:  # on the due day itself nobody is late yet
             continue
         rows = unit_states(deadline, first, today)
         periods.append(PeriodOnTime(first, len(rows), sum(r.on_time for r in rows)))

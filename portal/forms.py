@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.kinds import KINDS, kind_choices
-from portal.models import Document, Organisation
+from portal.models import DUE_MONTHS, Document, Organisation
 
 SHARED_FIELDS = ("title", "recipients", "authority_line", "signer_title", "signer_name")
 _UPLOAD_URL_RE = re.compile(r'data-upload-url="([^"]*)"')
@@ -104,6 +104,7 @@ class CorrectionForm(forms.Form):
 
     title = forms.CharField(label=_("Tiêu đề / trích yếu"), max_length=500)
     body = forms.CharField(label=_("Nội dung đã đính chính"), required=False, widget=BodyWidget())
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Lý do đính chính (người đọc sẽ thấy)"),
         max_length=2000,
@@ -235,12 +236,7 @@ class PropagandaFilterForm(forms.Form):
 
 
 # Where the due day falls, for the periods' kinds the portal has (a month or a quarter).
-MONTH_OFFSETS = [
-    (-1, _("tháng trước kỳ")),
-    (0, _("tháng đầu kỳ")),
-    (1, _("tháng thứ hai của kỳ")),
-    (2, _("tháng thứ ba của kỳ (tháng cuối quý)")),
-]
+MONTH_OFFSETS = list(DUE_MONTHS.items())
 
 
 class DeadlineForm(forms.Form):
@@ -278,4 +274,10 @@ class DeadlineExceptionForm(forms.Form):
     def __init__(self, *args, deadlines=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].queryset = deadlines
+        self.fields["deadline"].label_from_instance = deadline_name
         self.fields["period"].widget.input_type = "month"
+
+
+def deadline_name(deadline) -> str:
+    """ "Bản tin · Thành ủy Hải Phòng": a deadline as people name it."""
+    return f"{deadline.get_kind_display()} · {deadline.organisation.name}"

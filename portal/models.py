@@ -421,7 +421,7 @@ class Receipt(models.Model):
     class Via(models.TextChoices):
         OPENED = "opened", _("Đã mở xem")
         DOWNLOADED = "downloaded", _("Đã tải về")
-        CONFIRMED = "confirmed", _("Đã xác nhận nhận")
+        CONFIRMED = "confirmed", _("Đã xác nhận đã nhận")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="receipts")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -641,6 +641,16 @@ class Comment(models.Model):
         return f"{self.document_id} · {self.quote[:30]}"
 
 
+# Where a deadline's due day falls, for the periods the portal's kinds have (a month, a
+# quarter): its month relative to the period's first.
+DUE_MONTHS = {
+    -1: _("tháng trước tháng đầu kỳ"),
+    0: _("tháng đầu kỳ"),
+    1: _("1 tháng sau tháng đầu kỳ (tháng thứ hai của quý)"),
+    2: _("2 tháng sau tháng đầu kỳ (tháng cuối quý)"),
+}
+
+
 class Deadline(models.Model):
     """When the departments below an organisation owe each period's document of a kind: in
     the month ``month_offset`` months after the period's first (−1: the month before), by
@@ -676,6 +686,10 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} · {self.kind} · {self.month_offset:+d}/{self.day}"
+
+    @property
+    def due_month_name(self) -> str:
+        return str(DUE_MONTHS.get(self.month_offset, self.month_offset))
 
 
 class DeadlineException(models.Model):

@@ -123,6 +123,7 @@ RENDER_REQUESTS = (
     WorkflowEvent.Action.APPROVE,
     WorkflowEvent.Action.PUBLISH_IMPORTED,
     WorkflowEvent.Action.RENDER_AGAIN,
+    WorkflowEvent.Action.CORRECT,
 )
 
 
@@ -174,7 +175,7 @@ ACTIONS: dict[str, rules.Predicate] = {
     "edit": can_edit_document,
     "submit": can_edit_document,
     "withdraw": can_withdraw_document,
-    "upload_image": can_edit_document,
+    "upload_image": can_edit_document | can_correct_document,
     "forward": can_forward_document,
     "return": can_review_document,
     "approve": can_approve_document,

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("opened", "Đã mở xem"),
                     ("downloaded", "Đã tải về"),
-                    ("confirmed", "Đã xác nhận nhận"),
+                    ("confirmed", "Đã xác nhận đã nhận"),
                 ],
                 default="downloaded",
                 max_length=12,

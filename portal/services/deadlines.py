@@ -80,7 +80,11 @@ def deadline_remind(*, today: date) -> list[Notification]:
     return sent
 
 
+@transaction.atomic
 def _remind_period(deadline: Deadline, period: int, due: date, today: date) -> list:
+    # Two workers reminding at once: the deadline's lock lets one through, the other then
+    # finds today's reminders sent.
+    Deadline.objects.select_for_update().get(pk=deadline.pk)
     since = timezone.make_aware(datetime.combine(today, time.min))
     told_today = Notification.objects.filter(kind=Notification.Kind.DEADLINE, created_at__gte=since)
     sent = []
@@ -93,7 +97,9 @@ def _remind_period(deadline: Deadline, period: int, due: date, today: date) -> l
             ) % {"unit": row.unit.name, "kind": KINDS[deadline.kind].label.lower(),
                  "period": period_label(deadline.kind, period),
                  "due": due.strftime("%d/%m/%Y"), "state": row.label.lower()}  # fmt: skip
-        told = set(told_today.filter(message=message).values_list("user_id", flat=True))
+        # Once a day per department and period, whatever its state has become since.
+        about = message.split(" (")[0]
+        told = set(told_today.filter(message__startswith=about).values_list("user_id", flat=True))
         users = [u for u in _staff(row.unit) if u.pk not in told]
         sent += notify(users=users, document=row.document, kind=Notification.Kind.DEADLINE,
                        message=message)  # fmt: skip

@@ -28,6 +28,11 @@ def receipt_record(*, document: Document, user, via: str = Via.DOWNLOADED) -> Re
     cell_ids = [h.organisation_id for h in held_roles(user) if h.role == Membership.Role.READER]
     if document.status != Document.Status.PUBLISHED or not cell_ids:
         return None
+    if len(cell_ids) > 1:  # a secretary of several cells: the one this document is for
+        receiving = set(
+            receiving_cells(document).filter(pk__in=cell_ids).values_list("pk", flat=True)
+        )
+        cell_ids = [pk for pk in cell_ids if pk in receiving] or cell_ids
     now = timezone.now()
     received = now if via != Via.OPENED else None
     receipt, created = Receipt.objects.get_or_create(

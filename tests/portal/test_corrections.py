@@ -35,7 +35,15 @@ def test_a_correction_keeps_the_number_and_both_texts_with_their_pdfs(client, us
     number = received.number
     approver = users["hp.approver"]
     revision = document_correct(document=received, actor=approver, title=received.title,
-                                body_html=CORRECTED, reason=REASON)  # fmt: skip
+                                body_html=CORRECTED, reason=REASON,
+                                base_revision=first.pk)  # fmt: skip
+    # Until the corrected text is rendered, downloads wait for it (not "stuck").
+    client.force_login(users["vanhuong.secretary"])
+    assert client.get(reverse("portal:document_pdf", args=[received.pk])).status_code == 202
+    # A second correction started from the first text would undo this one unseen: refused.
+    with pytest.raises(ValidationError, match="vừa được người khác đính chính"):
+        document_correct(document=received, actor=approver, title=received.title,
+                         body_html=BODY, reason="x", base_revision=first.pk)  # fmt: skip
     run_tasks()
     received.refresh_from_db()
     assert received.number == number and received.status == "published"
@@ -73,7 +81,7 @@ def test_only_the_citys_approver_corrects_a_published_document_with_a_reason(use
         document_correct(document=received, actor=users["hp.approver"], title="x",
                          body_html=CORRECTED, reason="  ")  # fmt: skip
     draft = make_document(users, orgs)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="Chỉ văn bản đang ban hành"):
         document_recall(document=draft, actor=users["hp.approver"], reason=REASON)
     assert not received.events.filter(action=WorkflowEvent.Action.CORRECT).exists()
 
@@ -114,3 +122,28 @@ def test_a_recall_leaves_readers_the_reason_not_the_text(client, users, received
     client.force_login(users["doson.editor"])  # the issuing staff keep the text
     page = client.get(reverse("portal:document_detail", args=[received.pk])).content.decode()
     assert "Tuần lễ Cấp cao" in page and 'id="recalled-banner"' in page
+
+
+def test_correcting_asks_for_the_apps_code_in_a_password_only_session(client, users, received):
+    client.force_login(users["hp.approver"])  # the password alone
+    response = client.get(reverse("portal:document_correct", args=[received.pk]))
+    assert response.status_code == 302 and "/reauthenticate/" in response["Location"]
+    response = client.post(reverse("portal:document_recall", args=[received.pk]), {"reason": "x"})
+    assert response.status_code == 302 and "/reauthenticate/" in response["Location"]
+    received.refresh_from_db()
+    assert received.status == "published"
+
+
+def test_a_recalled_reports_figures_are_no_longer_its_readers(client, users, orgs):
+    from tests.guidance.test_indicators import make_report
+
+    report = make_report(users, orgs, state="published")
+    client.force_login(users["vanhuong.secretary"])
+    url = reverse("guidance:indicator_list", args=[report.pk])
+    assert client.get(url).status_code == 200
+    page = client.get(reverse("portal:document_detail", args=[report.pk])).content.decode()
+    assert url in page  # "Bảng chỉ tiêu", while it is published
+    document_recall(document=report, actor=users["hp.approver"], reason="Số liệu sai.")
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("portal:document_detail", args=[report.pk])).content.decode()
+    assert url not in page

@@ -152,6 +152,7 @@ def test_the_board_shows_filters_and_exports_a_period(client, users, deadline, y
         late = client.get(url, {"han": deadline.pk, "ky": f"{YEAR}-12", "tinh-trang": "tre"})
         exported = client.get(url, {"han": deadline.pk, "ky": f"{YEAR}-12", "dinh-dang": "csv"})
         default = client.get(url).content.decode()
+        odd = client.get(url, {"han": deadline.pk, "ky": "0000-01"})  # not a period: the next
     assert 'id="deadline-summary">1/3 đơn vị đã ban hành; 2 đơn vị trễ hạn chưa ban hành.' in page
     assert "trễ 3 ngày" in page and "trễ 8 ngày" in page
     # The year drawn: each department's on-time rate, and each month's across them.
@@ -172,6 +173,7 @@ def test_the_board_shows_filters_and_exports_a_period(client, users, deadline, y
         "3",
     ]
     assert "Bản tin tháng 1/2027" in default  # the next period due, by default
+    assert odd.status_code == 200 and "Bản tin tháng 1/2027" in odd.content.decode()
 
 
 def test_only_a_level_above_sets_deadlines(client, users, orgs, deadline):

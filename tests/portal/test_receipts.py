@@ -52,7 +52,7 @@ def test_a_secretary_confirms_receiving_a_copy_printed_elsewhere(client, users, 
     receipt = Receipt.objects.get(document=published)
     assert receipt.via == Receipt.Via.CONFIRMED and receipt.received_at is not None
     page = client.get(reverse("portal:document_detail", args=[published.pk])).content.decode()
-    assert 'id="cell-received">Chi bộ đã xác nhận nhận lúc' in page
+    assert 'id="cell-received">Chi bộ đã xác nhận đã nhận lúc' in page
     assert 'id="confirm-received"' not in page
     client.force_login(users["doson.editor"])  # staff have no cell: refused, said so
     client.post(reverse("portal:receipt_confirm", args=[published.pk]))
