@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import signed_in_two_step
-from portal.downloads import signed_url
+from portal.downloads import rendered_file_url
 from portal.filenames import download_name
 from portal.forms import CorrectionForm, RecallForm
 from portal.models import RenderedFile
@@ -94,12 +94,8 @@ def issued_pdf(request, pk: int, number: int):
     if stored is None:
         messages.error(request, _("Bản PDF của bản này chưa được tạo."))
         return redirect("portal:document_issued", document.pk, revision.number)
-    url = signed_url(
-        name=stored.file.name,
-        etag=stored.etag,
-        modified=int(stored.created_at.timestamp()),
-        content_type=RENDERERS["pdf"].content_type,
-        filename=f"{download_name(document)} - bản {revision.number}.pdf",
-        session_key=request.session.session_key or "",
-    )
-    return redirect(url)
+    filename = f"{download_name(document)} - bản {revision.number}.pdf"
+    return redirect(
+        rendered_file_url(request, stored, content_type=RENDERERS["pdf"].content_type,
+                          filename=filename)
+    )  # fmt: skip

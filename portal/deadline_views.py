@@ -1,8 +1,6 @@
 """The deadline board (every department's state for a period, late ones, on-time rates,
 CSV) and the page where a level above sets its deadlines and their exceptions."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from portal.deadlines import (
     deadline_setters,
     deadlines_for,
     due_on,
+    exception_of,
     month_start,
     next_period,
     on_time_year,
@@ -26,6 +25,8 @@ from portal.deadlines import (
     period_label,
     unit_states,
 )
+from portal.downloads import csv_response
+from portal.filters import year_month
 from portal.forms import DeadlineExceptionForm, DeadlineForm
 from portal.kinds import KINDS
 from portal.services.deadlines import deadline_exception_set, deadline_set
@@ -55,7 +56,7 @@ def board(request):
     context.update(
         deadline=deadline, rows=shown, state=state, states=list(STATES.items()),
         period=period_label(deadline.kind, first), due=due_on(deadline, first),
-        exception=deadline.exceptions.filter(period_first=first).first(),
+        exception=exception_of(deadline, first),
         previous=_month(first - length), next=_month(first + length), this=_month(first),
         counts={key: sum(r.state == key for r in rows) for key in STATES},
         late=sum(1 for r in rows if r.late_days and r.delivered_on is None), total=len(rows),
@@ -103,30 +104,23 @@ def _month(index: int) -> str:
 def _period_asked(request, deadline) -> int | None:
     """The period of ``?ky=YYYY-MM``, moved back to its first month; None when not given or
     not a month (the board then shows the next period due)."""
-    year, _sep, month = request.GET.get("ky", "").partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+    asked = year_month(request.GET.get("ky", ""))
+    if asked is None:
         return None
-    if not 1900 <= int(year) <= 2100:
-        return None
-    index = int(year) * 12 + int(month) - 1
+    index = asked[0] * 12 + asked[1] - 1
     return index - index % KINDS[deadline.kind].period_length
 
 
 def _csv(deadline, first: int, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = slugify(f"han-nop-{deadline.kind}-{_month(first)}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 with this mark
-    writer = csv.writer(response)
-    writer.writerow([_("Đơn vị"), _("Tình trạng"), _("Hạn nộp"), _("Ngày ban hành"),
-                     _("Số ngày trễ"), _("Số văn bản")])  # fmt: skip
-    for r in rows:
-        writer.writerow([
-            r.unit.name, r.label, r.due.strftime("%d/%m/%Y") if r.due else "",
-            r.delivered_on.strftime("%d/%m/%Y") if r.delivered_on else "", r.late_days,
-            r.document.number if r.document else "",
-        ])  # fmt: skip
-    return response
+    header = [_("Đơn vị"), _("Tình trạng"), _("Hạn nộp"), _("Ngày ban hành"),
+              _("Số ngày trễ"), _("Số văn bản")]  # fmt: skip
+    lines = [
+        [r.unit.name, r.label, r.due.strftime("%d/%m/%Y") if r.due else "",
+         r.delivered_on.strftime("%d/%m/%Y") if r.delivered_on else "", r.late_days,
+         r.document.number if r.document else ""]
+        for r in rows
+    ]  # fmt: skip
+    return csv_response(slugify(f"han-nop-{deadline.kind}-{_month(first)}"), header, lines)
 
 
 @login_required
@@ -157,6 +151,6 @@ def settings_page(request):
     except ValidationError as exc:
         (form if posted == "deadline" else exception_form).add_error(None, exc)
     context = {"form": form, "exception_form": exception_form,
-               "deadlines": deadlines.prefetch_related("exceptions")}  # fmt: skip
+               "deadlines": deadlines}  # fmt: skip
     return render(request, "portal/deadline_settings.html", context,
                   status=400 if posted else 200)  # fmt: skip

@@ -9,6 +9,7 @@ only the cookie provides), and the one lookup asks the session store whether tha
 still exists, so a link stops working at logout.
 """
 
+import csv
 import hashlib
 import hmac
 from importlib import import_module
@@ -44,6 +45,18 @@ def signed_url(
         compress=True,
     )
     return f"{PREFIX}{token}/{quote(filename.replace('/', '-'))}"
+
+
+def rendered_file_url(request, stored, *, content_type: str, filename: str) -> str:
+    """``signed_url`` of a rendered file (``RenderedFile``) for the session asking."""
+    return signed_url(
+        name=stored.file.name,
+        etag=stored.etag,
+        modified=int(stored.created_at.timestamp()),
+        content_type=content_type,
+        filename=filename,
+        session_key=request.session.session_key or "",
+    )
 
 
 def _session_exists(session_key: str) -> bool:
@@ -105,3 +118,14 @@ class SignedDownloadMiddleware:
             return self.get_response(request)
         token, _, filename = request.path_info[len(PREFIX) :].partition("/")
         return _serve(request, token, filename)
+
+
+def csv_response(filename: str, header: list, rows) -> HttpResponse:
+    """A table as a CSV download: UTF-8 with a byte order mark, which Excel reads as such."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

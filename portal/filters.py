@@ -19,7 +19,7 @@ def filtered(request: HttpRequest, documents: QuerySet[Document]) -> tuple[Query
     if kind in KINDS:
         documents = documents.filter(kind=kind)
     if month:
-        period = _year_month(month)
+        period = year_month(month)
         if period is None:
             messages.error(request, _("Tháng lọc không hợp lệ, hãy chọn theo dạng năm-tháng."))
         else:
@@ -37,7 +37,7 @@ def filter_choices(readable: QuerySet[Document]) -> dict:
     return {"kinds": kind_choices(), "issuers": issuers}
 
 
-def _year_month(text: str) -> tuple[int, int] | None:
+def year_month(text: str) -> tuple[int, int] | None:
     """The (year, month) of a filter like 2024-12; None for anything else or out of range."""
     year, _sep, month = text.partition("-")
     if not (text.isascii() and year.isdigit() and month.isdigit() and len(year) == 4):

@@ -1,8 +1,6 @@
 """Which cells received a published document (the issuing staff's board, its CSV, the
 reminder), and a secretary's "Đã nhận"."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.downloads import csv_response
 from portal.handoff import person_name
 from portal.models import Receipt
 from portal.pagination import paginate
@@ -45,22 +44,19 @@ def _state(row: CellReceipt) -> str:
 
 
 def _csv(document, rows: list[CellReceipt]) -> HttpResponse:
-    """The board as a spreadsheet (UTF-8 with a byte order mark, which Excel reads)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = slugify(f"da-nhan-{document.number or document.pk}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Tổ chức cơ sở đảng"), _("Chi bộ"), _("Bí thư"), _("Tình trạng"),
-                     _("Lúc"), _("Người nhận")])  # fmt: skip
-    for row in rows:
-        when = row.receipt.received_at or row.receipt.created_at if row.receipt else None
-        writer.writerow([
-            row.cell.parent.name if row.cell.parent else "", row.cell.name, row.secretaries,
-            _state(row), timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else "",
-            person_name(row.receipt.user) if row.receipt else "",
-        ])  # fmt: skip
-    return response
+    header = [_("Tổ chức cơ sở đảng"), _("Chi bộ"), _("Bí thư"), _("Tình trạng"), _("Lúc"),
+              _("Người nhận")]  # fmt: skip
+    return csv_response(slugify(f"da-nhan-{document.number or document.pk}"), header,
+                        [_csv_row(row) for row in rows])  # fmt: skip
+
+
+def _csv_row(row: CellReceipt) -> list[str]:
+    when = row.receipt.received_at or row.receipt.created_at if row.receipt else None
+    return [
+        row.cell.parent.name if row.cell.parent else "", row.cell.name, row.secretaries,
+        _state(row), timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else "",
+        person_name(row.receipt.user) if row.receipt else "",
+    ]  # fmt: skip
 
 
 @login_required

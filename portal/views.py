@@ -32,7 +32,7 @@ from portal.access import (
     signed_in_two_step,
     works_for,
 )
-from portal.downloads import signed_url
+from portal.downloads import rendered_file_url
 from portal.exports import document_as_data
 from portal.filenames import download_name
 from portal.filters import filter_choices, filtered
@@ -623,15 +623,10 @@ def document_file(request, pk: int, fmt: str):
     if stored is None:
         return _rendering_pending(request, document, renderer.label)
     receipts.receipt_record(document=document, user=request.user)
-    url = signed_url(
-        name=stored.file.name,
-        etag=stored.etag,
-        modified=int(stored.created_at.timestamp()),
-        content_type=renderer.content_type,
-        filename=f"{download_name(document)}.{renderer.extension}",
-        session_key=request.session.session_key or "",
+    filename = f"{download_name(document)}.{renderer.extension}"
+    return redirect(
+        rendered_file_url(request, stored, content_type=renderer.content_type, filename=filename)
     )
-    return redirect(url)
 
 
 @login_required

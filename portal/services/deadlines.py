@@ -70,7 +70,7 @@ def deadline_remind(*, today: date) -> list[Notification]:
     and heads of each department that has not yet published the period's document; each
     reminder once a day however often this runs."""
     sent: list[Notification] = []
-    for deadline in Deadline.objects.select_related("organisation"):
+    for deadline in Deadline.objects.select_related("organisation").prefetch_related("exceptions"):
         length = KINDS[deadline.kind].period_length
         first = period_of(deadline.kind, today - timedelta(days=120))
         for period in range(first, first + 12, length):

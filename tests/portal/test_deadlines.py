@@ -17,7 +17,7 @@ from portal.deadlines import (
     NOT_STARTED,
     PUBLISHED,
     next_period,
-    on_time_rates,
+    on_time_year,
     regular_due,
     unit_states,
 )
@@ -114,11 +114,11 @@ def test_an_exception_moves_one_period(users, deadline, year):
 
 def test_the_on_time_rate_counts_the_periods_already_due(deadline, year):
     rates = {r.unit.code: (r.on_time, r.due, r.percent)
-             for r in on_time_rates(deadline, YEAR, date(YEAR, 12, 3))}  # fmt: skip
+             for r in on_time_year(deadline, YEAR, date(YEAR, 12, 3))[0]}  # fmt: skip
     assert rates["doson-btg"] == (6, 12, 50)
     assert rates["ngoquyen-btg"] == (0, 12, 0)
     # In June, only January to June were due (July's is due on 25 June).
-    rates = {r.unit.code: r.due for r in on_time_rates(deadline, YEAR, date(YEAR, 6, 24))}
+    rates = {r.unit.code: r.due for r in on_time_year(deadline, YEAR, date(YEAR, 6, 24))[0]}
     assert rates["doson-btg"] == 6
 
 
